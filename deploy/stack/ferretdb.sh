@@ -1,0 +1,105 @@
+# FerretDB 1.x: the MongoDB wire protocol on the SQLite backend, a process of its own on $STACK_HOST:$FERRETDB_PORT.
+# Its data (one SQLite file per database) lives under .stack/data/ferretdb, so it does not depend on PostgreSQL.
+# shellcheck shell=bash
+
+# Debug HTTP handler (/debug/metrics, /debug/livez, /debug/readyz); FerretDB's default 8088 is too common.
+FERRETDB_DEBUG_PORT=${FERRETDB_DEBUG_PORT:-27018}
+
+ferretdb_bin() { printf '%s/bin/ferretdb-%s/ferretdb' "$STACK_CACHE" "$FERRETDB_VERSION"; }
+
+ferretdb_require_go() { # Go >= 1.21 can fetch the toolchain a module asks for (GOTOOLCHAIN=auto) from the module proxy
+  command -v go >/dev/null 2>&1 ||
+    fail ferretdb "go is not on PATH; install Go >= 1.21 (https://go.dev/dl/) to build FerretDB $FERRETDB_VERSION"
+  local version
+  version=$(GOTOOLCHAIN=local go version 2>/dev/null) || version=""
+  if [[ ! $version =~ go([0-9]+)\.([0-9]+) ]] ||
+    [ "${BASH_REMATCH[1]}" -lt 1 ] || { [ "${BASH_REMATCH[1]}" -eq 1 ] && [ "${BASH_REMATCH[2]}" -lt 21 ]; }; then
+    fail ferretdb "need Go >= 1.21 to build FerretDB (it fetches the newer toolchain itself), found: ${version:-unknown}"
+  fi
+}
+
+ferretdb_install() {
+  local bin
+  bin=$(ferretdb_bin)
+  [ -x "$bin" ] && return 0
+  ferretdb_require_go
+  log ferretdb "building FerretDB $FERRETDB_VERSION (first run only, a few minutes)"
+  # Not a plain `go install ...@version`: the module zip lacks build/version/version.txt, which release builds
+  # generate from git, and a binary built without it panics at start. So build a copy of the module source
+  # with that file added, the way the release Dockerfile does: no build tags (SQLite and PostgreSQL backends
+  # are both in by default), CGO_ENABLED=0, -trimpath.
+  local work="$STACK_CACHE/build/ferretdb-$FERRETDB_VERSION" logf
+  logf=$(log_file ferretdb)
+  rm -rf "$work"
+  mkdir -p "$work/src" "$(dirname "$bin")"
+  local json
+  json=$(cd "$work" && GOTOOLCHAIN=auto GOWORK=off GO111MODULE=on \
+    go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" 2>>"$logf") ||
+    fail ferretdb "go mod download github.com/FerretDB/FerretDB@$FERRETDB_VERSION failed"
+  local dir commit
+  dir=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' | head -n 1)
+  commit=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Hash": "\([0-9a-f]\{40\}\)",\{0,1\}$/\1/p' | head -n 1)
+  if [ -z "$dir" ] || [ ! -d "$dir" ]; then
+    fail ferretdb "go mod download gave no source directory for FerretDB $FERRETDB_VERSION"
+  fi
+  cp -R "$dir/." "$work/src/"
+  chmod -R u+w "$work/src"
+  printf '%s\n' "$FERRETDB_VERSION" >"$work/src/build/version/version.txt"
+  [ -z "$commit" ] || printf '%s\n' "$commit" >"$work/src/build/version/commit.txt"
+  if ! (cd "$work/src" && CGO_ENABLED=0 GOTOOLCHAIN=auto GOWORK=off GO111MODULE=on \
+    go build -trimpath -buildvcs=false -o "$work/ferretdb" ./cmd/ferretdb) >>"$logf" 2>&1; then
+    fail ferretdb "go build of FerretDB $FERRETDB_VERSION failed"
+  fi
+  "$work/ferretdb" --version >>"$logf" 2>&1 || fail ferretdb "the FerretDB binary built in $work does not run"
+  mv "$work/ferretdb" "$bin"
+  rm -rf "$work"
+  log ferretdb "built $bin"
+}
+
+ferretdb_ping() { # a real MongoDB `ping` through FerretDB's own client (`ferretdb ping`), not just an open port
+  port_open "$STACK_HOST" "$FERRETDB_PORT" &&
+    "$(ferretdb_bin)" ping --listen-addr="$STACK_HOST:$FERRETDB_PORT" --setup-database=admin \
+      --setup-timeout=3s --log-level=error >/dev/null 2>&1
+}
+
+ferretdb_start() {
+  if pid_alive ferretdb && ferretdb_ping; then
+    return 0
+  fi
+  if ! pid_alive ferretdb && port_open "$STACK_HOST" "$FERRETDB_PORT"; then
+    fail ferretdb "port $STACK_HOST:$FERRETDB_PORT is taken by another process"
+  fi
+  local data="$DATA_DIR/ferretdb" started=$SECONDS
+  mkdir -p "$data/sqlite"
+  # Flags beat FERRETDB_* environment variables (FerretDB reads those too). Logs go to stdout, which spawn
+  # sends to .stack/logs/ferretdb.log.
+  spawn ferretdb "$(ferretdb_bin)" \
+    --handler=sqlite \
+    --sqlite-url="file:$data/sqlite/" \
+    --state-dir="$data" \
+    --listen-addr="$STACK_HOST:$FERRETDB_PORT" \
+    --debug-addr="$STACK_HOST:$FERRETDB_DEBUG_PORT" \
+    --telemetry=disable \
+    --log-level=info
+  local deadline=$((SECONDS + 30))
+  until ferretdb_ping; do
+    pid_alive ferretdb || fail ferretdb "exited during startup"
+    [ $SECONDS -lt $deadline ] || fail ferretdb "no answer to ping on $STACK_HOST:$FERRETDB_PORT after 30s"
+    sleep 0.3
+  done
+  log ferretdb "ready on mongodb://$STACK_HOST:$FERRETDB_PORT in $((SECONDS - started))s"
+}
+
+ferretdb_stop() {
+  stop_pid ferretdb
+}
+
+ferretdb_status() {
+  if pid_alive ferretdb && port_open "$STACK_HOST" "$FERRETDB_PORT"; then
+    status_line ferretdb up "mongodb://$STACK_HOST:$FERRETDB_PORT (FerretDB $FERRETDB_VERSION, sqlite, pid $(cat "$(pid_file ferretdb)"))"
+  elif pid_alive ferretdb; then
+    status_line ferretdb down "pid $(cat "$(pid_file ferretdb)") alive but $STACK_HOST:$FERRETDB_PORT closed"
+  else
+    status_line ferretdb down "not running"
+  fi
+}

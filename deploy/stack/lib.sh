@@ -1,0 +1,160 @@
+# Shared helpers for the local stack. Sourced by deploy/stack/stack.sh; every component file uses them.
+# shellcheck shell=bash
+
+REPO_DIR=${REPO_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+DEPLOY_DIR="$REPO_DIR/deploy"
+# All runtime state (data, logs, pids, generated config) lives here; git-ignored.
+STACK_DIR=${STACK_DIR:-$REPO_DIR/.stack}
+# Downloads and builds survive a fresh clone here, so the second first-run is fast.
+STACK_CACHE=${STACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ecommerce-platform}
+LOG_DIR="$STACK_DIR/logs"
+RUN_DIR="$STACK_DIR/run"
+DATA_DIR="$STACK_DIR/data"
+CONF_DIR="$STACK_DIR/conf"
+
+# shellcheck source=../versions.env
+. "$DEPLOY_DIR/versions.env"
+set -a
+# shellcheck source=../env/local/stack.env
+. "$DEPLOY_DIR/env/local/stack.env"
+set +a
+
+mkdir -p "$LOG_DIR" "$RUN_DIR" "$DATA_DIR" "$CONF_DIR" "$STACK_CACHE"
+
+log() { # log COMPONENT MESSAGE...
+  local component=$1
+  shift
+  printf '[%s] %-12s %s\n' "$(date +%H:%M:%S)" "$component" "$*"
+}
+
+fail() { # fail COMPONENT MESSAGE — one line naming the component and its log, then exit.
+  local component=$1
+  shift
+  printf 'ERROR %s: %s (log: %s)\n' "$component" "$*" "$(log_file "$component")" >&2
+  exit 1
+}
+
+log_file() { printf '%s/%s.log' "$LOG_DIR" "$1"; }
+pid_file() { printf '%s/%s.pid' "$RUN_DIR" "$1"; }
+
+as_root() { # run a command as root (sudo when we are not root)
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+port_open() { # port_open HOST PORT
+  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+wait_until() { # wait_until COMPONENT SECONDS COMMAND... — poll until the command succeeds
+  local component=$1 timeout=$2
+  shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if [ $SECONDS -ge $deadline ]; then
+      fail "$component" "not ready after ${timeout}s"
+    fi
+    sleep 0.3
+  done
+}
+
+wait_port() { # wait_port COMPONENT HOST PORT [SECONDS]
+  wait_until "$1" "${4:-60}" port_open "$2" "$3"
+}
+
+pid_alive() { # pid_alive NAME — true when NAME's pid file names a live process
+  local pid
+  pid=$(cat "$(pid_file "$1")" 2>/dev/null) || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+spawn() { # spawn NAME COMMAND... — start a foreground-style process detached, logging to NAME's log
+  local name=$1
+  shift
+  if pid_alive "$name"; then
+    return 0
+  fi
+  # setsid gives the process its own group, so stop_pid can signal it and all its children.
+  setsid "$@" >>"$(log_file "$name")" 2>&1 </dev/null &
+  echo $! >"$(pid_file "$name")"
+}
+
+stop_pid() { # stop_pid NAME [SECONDS] — TERM the process group, KILL it after the grace period
+  local name=$1 grace=${2:-20} pid
+  pid=$(cat "$(pid_file "$name")" 2>/dev/null) || return 0
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+    local deadline=$((SECONDS + grace))
+    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
+  rm -f "$(pid_file "$name")"
+}
+
+status_line() { # status_line NAME up|down DETAIL
+  printf '%-22s %-5s %s\n' "$1" "$2" "$3"
+}
+
+apt_install() { # apt_install PACKAGE... — install missing Debian packages without starting their daemons
+  local missing=()
+  local pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log apt "installing ${missing[*]}"
+  # policy-rc.d 101 keeps Debian from starting system-wide daemons on our ports; we run our own.
+  local policy=/usr/sbin/policy-rc.d created_policy=0
+  if [ ! -e "$policy" ]; then
+    as_root sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod +x $policy"
+    created_policy=1
+  fi
+  if [ ! -f "$STACK_CACHE/apt-updated" ] || [ -n "$(find "$STACK_CACHE/apt-updated" -mmin +1440)" ]; then
+    as_root apt-get update -qq >>"$(log_file apt)" 2>&1 || true
+    touch "$STACK_CACHE/apt-updated"
+  fi
+  local rc=0
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    >>"$(log_file apt)" 2>&1 || rc=$?
+  [ $created_policy -eq 1 ] && as_root rm -f "$policy"
+  [ $rc -eq 0 ] || fail apt "apt-get install ${missing[*]} failed"
+}
+
+SECRETS_FILE="$STACK_DIR/secrets.env"
+
+ensure_secrets() { # generate the local stack's secrets once; they persist with the rest of its state
+  [ -f "$SECRETS_FILE" ] && return 0
+  umask 077
+  printf 'DJANGO_SECRET_KEY=%s\n' "$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" >"$SECRETS_FILE"
+}
+
+load_service_env() { # load_service_env SERVICE — export the variables a service's process reads
+  ensure_secrets
+  set -a
+  # shellcheck source=/dev/null
+  . "$SECRETS_FILE"
+  # shellcheck source=../env/local/common.env
+  . "$DEPLOY_DIR/env/local/common.env"
+  # shellcheck source=/dev/null
+  . "$DEPLOY_DIR/env/local/$1.env"
+  set +a
+}
+
+run_as() { # run_as USER COMMAND... — as USER when we are root, else as ourselves
+  local user=$1
+  shift
+  if [ "$(id -u)" -eq 0 ]; then runuser -u "$user" -- "$@"; else "$@"; fi
+}
+
+grant_traverse() { # grant_traverse USER PATH — let a service user reach PATH (o+x on parents that lack it)
+  local user=$1 path=$2
+  [ "$(id -u)" -eq 0 ] || return 0
+  runuser -u "$user" -- test -x "$path" 2>/dev/null && return 0
+  local dir=$path
+  while [ "$dir" != "/" ]; do
+    if ! runuser -u "$user" -- test -x "$dir" 2>/dev/null; then
+      log stack "chmod o+x $dir so that $user can reach $path"
+      chmod o+x "$dir"
+    fi
+    dir=$(dirname "$dir")
+  done
+}

@@ -1,0 +1,90 @@
+# Mailpit: SMTP sink on $STACK_HOST:$MAILPIT_SMTP_PORT, web UI + REST API on $STACK_HOST:$MAILPIT_HTTP_PORT.
+# Messages persist in .stack/data/mailpit/mailpit.db. API: GET /api/v1/messages, GET /api/v1/message/{ID},
+# GET /api/v1/search?query=..., DELETE /api/v1/messages (no body: deletes every message).
+# shellcheck shell=bash
+
+mailpit_bin() { printf '%s/bin/mailpit-%s/mailpit' "$STACK_CACHE" "$MAILPIT_VERSION"; }
+
+mailpit_url() { printf 'http://%s:%s' "$STACK_HOST" "$MAILPIT_HTTP_PORT"; }
+
+mailpit_require_go() { # Go >= 1.21 can fetch the toolchain a module asks for (GOTOOLCHAIN=auto) from the module proxy
+  command -v go >/dev/null 2>&1 ||
+    fail mailpit "go is not on PATH; install Go >= 1.21 (https://go.dev/dl/) to build Mailpit $MAILPIT_VERSION"
+  local version
+  version=$(GOTOOLCHAIN=local go version 2>/dev/null) || version=""
+  if [[ ! $version =~ go([0-9]+)\.([0-9]+) ]] ||
+    [ "${BASH_REMATCH[1]}" -lt 1 ] || { [ "${BASH_REMATCH[1]}" -eq 1 ] && [ "${BASH_REMATCH[2]}" -lt 21 ]; }; then
+    fail mailpit "need Go >= 1.21 to build Mailpit (it fetches the newer toolchain itself), found: ${version:-unknown}"
+  fi
+}
+
+mailpit_install() {
+  local bin
+  bin=$(mailpit_bin)
+  [ -x "$bin" ] && return 0
+  mailpit_require_go
+  log mailpit "building Mailpit $MAILPIT_VERSION (first run only, a few minutes)"
+  # Mailpit's web UI is built with npm and is not in the Go module, so this binary serves the API and SMTP
+  # but its UI pages are blank. Build into a scratch GOBIN and move, so a half-built binary is never used.
+  local gobin="$STACK_CACHE/build/mailpit-$MAILPIT_VERSION"
+  rm -rf "$gobin"
+  mkdir -p "$gobin" "$(dirname "$bin")"
+  if ! (cd "$gobin" && CGO_ENABLED=0 GOTOOLCHAIN=auto GOWORK=off GO111MODULE=on GOBIN="$gobin" \
+    go install -trimpath "github.com/axllent/mailpit@$MAILPIT_VERSION") >>"$(log_file mailpit)" 2>&1; then
+    fail mailpit "go install github.com/axllent/mailpit@$MAILPIT_VERSION failed"
+  fi
+  "$gobin/mailpit" version >>"$(log_file mailpit)" 2>&1 || fail mailpit "the Mailpit binary built in $gobin does not run"
+  mv "$gobin/mailpit" "$bin"
+  rm -rf "$gobin"
+  log mailpit "built $bin"
+}
+
+mailpit_ready() { # the API answers (it reads the database), and SMTP accepts connections
+  curl -fsS -o /dev/null --max-time 2 "$(mailpit_url)/api/v1/info" &&
+    port_open "$STACK_HOST" "$MAILPIT_SMTP_PORT"
+}
+
+mailpit_start() {
+  if pid_alive mailpit && mailpit_ready; then
+    return 0
+  fi
+  local port
+  if ! pid_alive mailpit; then
+    for port in "$MAILPIT_SMTP_PORT" "$MAILPIT_HTTP_PORT"; do
+      if port_open "$STACK_HOST" "$port"; then fail mailpit "port $STACK_HOST:$port is taken by another process"; fi
+    done
+  fi
+  local data="$DATA_DIR/mailpit" started=$SECONDS
+  mkdir -p "$data"
+  # Any SMTP credentials (or none) are accepted, over plain SMTP too, so Django works with or without
+  # EMAIL_HOST_USER. No version check (it calls GitHub), no reverse DNS on SMTP clients.
+  spawn mailpit "$(mailpit_bin)" \
+    --database="$data/mailpit.db" \
+    --smtp="$STACK_HOST:$MAILPIT_SMTP_PORT" \
+    --listen="$STACK_HOST:$MAILPIT_HTTP_PORT" \
+    --smtp-auth-accept-any \
+    --smtp-auth-allow-insecure \
+    --smtp-disable-rdns \
+    --disable-version-check
+  local deadline=$((SECONDS + 30))
+  until mailpit_ready; do
+    pid_alive mailpit || fail mailpit "exited during startup"
+    [ $SECONDS -lt $deadline ] || fail mailpit "API $(mailpit_url)/api/v1/info not answering after 30s"
+    sleep 0.3
+  done
+  log mailpit "ready: smtp://$STACK_HOST:$MAILPIT_SMTP_PORT, $(mailpit_url) in $((SECONDS - started))s"
+}
+
+mailpit_stop() {
+  stop_pid mailpit
+}
+
+mailpit_status() {
+  if pid_alive mailpit && mailpit_ready; then
+    status_line mailpit up "smtp://$STACK_HOST:$MAILPIT_SMTP_PORT $(mailpit_url) (Mailpit $MAILPIT_VERSION, pid $(cat "$(pid_file mailpit)"))"
+  elif pid_alive mailpit; then
+    status_line mailpit down "pid $(cat "$(pid_file mailpit)") alive but not answering on $(mailpit_url)"
+  else
+    status_line mailpit down "not running"
+  fi
+}

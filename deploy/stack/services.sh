@@ -1,0 +1,67 @@
+# The five Django services and their processes (deploy/Procfile): migrations, then one process per line.
+# shellcheck shell=bash
+
+SERVICES=(product order inventory user notification)
+PROCFILE="$DEPLOY_DIR/Procfile"
+
+_procfile() { # print "name service command" per process, with ${VARS} expanded
+  local line name rest
+  while IFS= read -r line; do
+    case "$line" in '#'* | '') continue ;; esac
+    name=${line%%:*}
+    rest=${line#*: }
+    printf '%s %s\n' "$name" "$(eval "printf '%s' \"$rest\"")"
+  done <"$PROCFILE"
+}
+
+_service_port() { # _service_port SERVICE — the HTTP port of a service
+  local var
+  var="$(tr '[:lower:]' '[:upper:]' <<<"$1")_PORT"
+  printf '%s' "${!var}"
+}
+
+services_install() {
+  ensure_secrets
+  local service
+  for service in "${SERVICES[@]}"; do
+    # migrate is a no-op when nothing changed, so it runs on every `make up`.
+    "$DEPLOY_DIR/stack/run.sh" "$service" python manage.py migrate --no-input -v 0 \
+      >>"$(log_file "$service")" 2>&1 || fail "$service" "migrate failed"
+    "$DEPLOY_DIR/stack/run.sh" "$service" python manage.py collectstatic --no-input -v 0 \
+      >>"$(log_file "$service")" 2>&1 || fail "$service" "collectstatic failed"
+  done
+}
+
+services_start() {
+  local name service command
+  while read -r name service command; do
+    if ! pid_alive "$name"; then
+      log "$name" "starting"
+      # shellcheck disable=SC2086  # the command line is split into words on purpose
+      spawn "$name" "$DEPLOY_DIR/stack/run.sh" "$service" $command
+    fi
+  done < <(_procfile)
+  for service in "${SERVICES[@]}"; do
+    wait_until "$service-web" 60 curl -fsS "http://$STACK_HOST:$(_service_port "$service")/health/live"
+  done
+  wait_port notification-ws "$STACK_HOST" "$NOTIFICATION_WS_PORT" 60
+}
+
+services_stop() {
+  local name _rest
+  while read -r name _rest; do
+    pid_alive "$name" && log "$name" "stopping"
+    stop_pid "$name" 30
+  done < <(_procfile)
+}
+
+services_status() {
+  local name service _command
+  while read -r name service _command; do
+    if pid_alive "$name"; then
+      status_line "$name" up "pid $(cat "$(pid_file "$name")")"
+    else
+      status_line "$name" down ""
+    fi
+  done < <(_procfile)
+}

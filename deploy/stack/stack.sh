@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The local stack: real servers as processes on 127.0.0.1, all state under .stack/.
+# Usage: deploy/stack/stack.sh up|down|status|logs [COMPONENT]|install
+set -euo pipefail
+STACK_SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$STACK_SCRIPT_DIR/lib.sh"
+
+# Start order; stop runs it backwards. Each name has deploy/stack/<name>.sh defining
+# <name>_install, <name>_start, <name>_stop and <name>_status.
+COMPONENTS=(system python postgres redis rabbitmq kafka ferretdb mailpit services gateway)
+
+for component in "${COMPONENTS[@]}"; do
+  # shellcheck source=/dev/null
+  . "$STACK_SCRIPT_DIR/$component.sh"
+done
+
+cmd=${1:-status}
+shift || true
+case "$cmd" in
+  install)
+    for c in "${COMPONENTS[@]}"; do "${c}_install"; done
+    ;;
+  up)
+    started=$SECONDS
+    for c in "${COMPONENTS[@]}"; do
+      "${c}_install"
+      "${c}_start"
+    done
+    log stack "up in $((SECONDS - started))s; gateway http://127.0.0.1:${GATEWAY_PORT}/health"
+    ;;
+  down)
+    for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do "${COMPONENTS[i]}_stop"; done
+    ;;
+  status)
+    for c in "${COMPONENTS[@]}"; do "${c}_status"; done
+    ;;
+  logs)
+    if [ $# -gt 0 ]; then exec tail -n 100 -F "$(log_file "$1")"; fi
+    exec tail -n 20 -F "$LOG_DIR"/*.log
+    ;;
+  *)
+    echo "usage: $0 up|down|status|logs [COMPONENT]|install" >&2
+    exit 2
+    ;;
+esac

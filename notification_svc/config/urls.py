@@ -1,0 +1,7 @@
+"""URL routes of notification_svc: the platform's common routes, then this service's API."""
+
+from shared.urls import handler400, handler403, handler404, handler500, platform_urlpatterns
+
+urlpatterns = [*platform_urlpatterns()]
+
+__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
