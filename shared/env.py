@@ -58,7 +58,7 @@ class Env:
         return [item.strip() for item in value.split(",") if item.strip()]
 
     def database(self, name="DATABASE_URL", default=_UNSET):
-        """Parse ``postgres://user:pass@host:port/db`` or ``sqlite:///abs/path`` into DATABASES['x']."""
+        """Parse ``postgres://user:pass@host:port/db`` or ``sqlite:////abs/path`` into a DATABASES entry."""
         value = self.str(name, default)
         return parse_database_url(value, name)
 
@@ -82,7 +82,8 @@ def parse_database_url(url, name="DATABASE_URL"):
             "OPTIONS": {"connect_timeout": 3},
         }
     if parts.scheme == "sqlite":
-        path = Path(unquote(parts.path))
+        # As in dj-database-url: sqlite:////abs/path is absolute, sqlite:///rel/path is relative.
+        path = Path(unquote(parts.path)[1:])
         path.parent.mkdir(parents=True, exist_ok=True)
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
     raise ImproperlyConfiguredEnv(f"{name} must be a postgres:// or sqlite:/// URL, got {url!r}")

@@ -47,6 +47,8 @@ postgres_start() {
     if [ -z "$(_psql -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
       _psql -c "CREATE DATABASE $db OWNER $db" || fail postgres "cannot create database $db"
     fi
+    # Database per service: only the owning role (and the superuser) may connect.
+    _psql -c "REVOKE CONNECT ON DATABASE $db FROM PUBLIC" || fail postgres "cannot restrict $db"
   done
 }
 

@@ -9,5 +9,9 @@ from shared.settings.base import CACHES, SPECTACULAR_SETTINGS
 SERVICE_NAME = "inventory"
 
 CACHES["default"]["KEY_PREFIX"] = SERVICE_NAME
-SPECTACULAR_SETTINGS = {**SPECTACULAR_SETTINGS, "TITLE": "inventory_svc API", "DESCRIPTION": "Stock levels and reservations on PostgreSQL, fed by Kafka, driven by the saga."}
+SPECTACULAR_SETTINGS = {
+    **SPECTACULAR_SETTINGS,
+    "TITLE": "inventory_svc API",
+    "DESCRIPTION": "Stock levels and reservations on PostgreSQL, fed by Kafka, driven by the saga.",
+}
 HEALTH_CHECKS = ["database", "redis", "rabbitmq", "kafka"]

@@ -9,5 +9,9 @@ from shared.settings.base import CACHES, SPECTACULAR_SETTINGS
 SERVICE_NAME = "notification"
 
 CACHES["default"]["KEY_PREFIX"] = SERVICE_NAME
-SPECTACULAR_SETTINGS = {**SPECTACULAR_SETTINGS, "TITLE": "notification_svc API", "DESCRIPTION": "Low-stock email and live staff alerts on PostgreSQL."}
+SPECTACULAR_SETTINGS = {
+    **SPECTACULAR_SETTINGS,
+    "TITLE": "notification_svc API",
+    "DESCRIPTION": "Low-stock email and live staff alerts on PostgreSQL.",
+}
 HEALTH_CHECKS = ["database", "redis", "smtp"]

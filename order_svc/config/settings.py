@@ -9,7 +9,11 @@ from shared.settings.base import CACHES, SPECTACULAR_SETTINGS, env
 SERVICE_NAME = "order"
 
 CACHES["default"]["KEY_PREFIX"] = SERVICE_NAME
-SPECTACULAR_SETTINGS = {**SPECTACULAR_SETTINGS, "TITLE": "order_svc API", "DESCRIPTION": "Orders on MongoDB and the reservation saga over RabbitMQ."}
+SPECTACULAR_SETTINGS = {
+    **SPECTACULAR_SETTINGS,
+    "TITLE": "order_svc API",
+    "DESCRIPTION": "Orders on MongoDB and the reservation saga over RabbitMQ.",
+}
 HEALTH_CHECKS = ["database", "mongo", "redis", "rabbitmq"]
 
 MONGO_URL = env.str("MONGO_URL")

@@ -9,7 +9,11 @@ from shared.settings.base import CACHES, SPECTACULAR_SETTINGS, env
 SERVICE_NAME = "product"
 
 CACHES["default"]["KEY_PREFIX"] = SERVICE_NAME
-SPECTACULAR_SETTINGS = {**SPECTACULAR_SETTINGS, "TITLE": "product_svc API", "DESCRIPTION": "Product catalog on MongoDB; publishes product events to Kafka."}
+SPECTACULAR_SETTINGS = {
+    **SPECTACULAR_SETTINGS,
+    "TITLE": "product_svc API",
+    "DESCRIPTION": "Product catalog on MongoDB; publishes product events to Kafka.",
+}
 HEALTH_CHECKS = ["database", "mongo", "redis", "kafka"]
 
 MONGO_URL = env.str("MONGO_URL")

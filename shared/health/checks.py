@@ -14,8 +14,13 @@ TIMEOUT_SECONDS = 2.0
 
 
 def database():
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT 1")
+    connection = connections["default"]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    finally:
+        # Checks run on pool threads; a connection left open there would be held forever.
+        connection.close()
 
 
 def redis():

@@ -9,5 +9,9 @@ from shared.settings.base import CACHES, SPECTACULAR_SETTINGS
 SERVICE_NAME = "user"
 
 CACHES["default"]["KEY_PREFIX"] = SERVICE_NAME
-SPECTACULAR_SETTINGS = {**SPECTACULAR_SETTINGS, "TITLE": "user_svc API", "DESCRIPTION": "Accounts, JWT authentication, profiles and addresses on PostgreSQL."}
+SPECTACULAR_SETTINGS = {
+    **SPECTACULAR_SETTINGS,
+    "TITLE": "user_svc API",
+    "DESCRIPTION": "Accounts, JWT authentication, profiles and addresses on PostgreSQL.",
+}
 HEALTH_CHECKS = ["database", "redis"]

@@ -1,0 +1,27 @@
+# The two commands a newcomer needs are `make up` and `make test`; the rest are conveniences.
+.PHONY: up down status logs test lint format lock
+
+up:        ## install what is missing, start every server and service, leave the gateway answering
+	deploy/stack/stack.sh up
+
+test:      ## the whole suite against the real stack (starts it when it is not up)
+	deploy/test.sh
+
+down:      ## stop everything the stack started (state stays in .stack/)
+	deploy/stack/stack.sh down
+
+status:    ## one line per component
+	deploy/stack/stack.sh status
+
+logs:      ## follow the logs: `make logs` for all, `make logs C=kafka` for one component
+	deploy/stack/stack.sh logs $(C)
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+lock:      ## re-pin requirements*.lock from pyproject.toml
+	.venv/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
+	.venv/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml

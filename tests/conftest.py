@@ -1,0 +1,47 @@
+"""Fixtures for the cross-service tests: the local stack's addresses, read from the same files and
+script the stack uses, so the tests talk to exactly what `make up` started."""
+
+import os
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+RUN_SH = REPO_DIR / "deploy" / "stack" / "run.sh"
+SERVICES = ("product", "order", "inventory", "user", "notification")
+
+
+@cache
+def service_env(service: str) -> dict[str, str]:
+    """The environment a service's processes get in the local stack."""
+    output = subprocess.run(
+        [str(RUN_SH), service, "env", "-0"], check=True, capture_output=True, text=True
+    ).stdout
+    return dict(item.split("=", 1) for item in output.split("\0") if "=" in item)
+
+
+@pytest.fixture(scope="session")
+def stack_env() -> dict[str, str]:
+    """Variables common to every service (brokers, ports)."""
+    return service_env("product")
+
+
+@pytest.fixture(scope="session")
+def gateway_url(stack_env) -> str:
+    return f"http://{stack_env['STACK_HOST']}:{stack_env['GATEWAY_PORT']}"
+
+
+@pytest.fixture(scope="session")
+def mailpit_url(stack_env) -> str:
+    return f"http://{stack_env['STACK_HOST']}:{stack_env['MAILPIT_HTTP_PORT']}"
+
+
+@pytest.fixture
+def repo_dir() -> Path:
+    return REPO_DIR
+
+
+def venv_bin(name: str) -> str:
+    return str(Path(os.environ.get("VIRTUAL_ENV", REPO_DIR / ".venv")) / "bin" / name)

@@ -1,0 +1,64 @@
+"""The nginx gateway routes every prefix to the right service and aggregates their readiness."""
+
+import pytest
+import requests
+
+from tests.conftest import SERVICES
+
+ROUTES = {
+    "/api/v1/products/": "product",
+    "/api/v1/orders/": "order",
+    "/api/v1/inventory/": "inventory",
+    "/api/v1/auth/": "user",
+    "/api/v1/users/": "user",
+    "/api/v1/notifications/": "notification",
+}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("probe", ["live", "ready"])
+def test_each_service_health_route_is_reachable_through_the_gateway(gateway_url, service, probe):
+    response = requests.get(f"{gateway_url}/health/{service}/{probe}", timeout=10)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["service"] == service
+    assert response.headers["X-Service"] == service
+
+
+@pytest.mark.parametrize(("prefix", "service"), ROUTES.items())
+def test_each_api_prefix_reaches_its_service(gateway_url, prefix, service):
+    response = requests.get(f"{gateway_url}{prefix}", timeout=10)
+
+    assert response.headers.get("X-Service") == service
+    assert response.headers["Content-Type"].startswith("application/json")
+
+
+def test_aggregate_health_lists_all_five_services(gateway_url):
+    response = requests.get(f"{gateway_url}/health", timeout=15)
+
+    assert response.status_code == 200, response.text
+    assert response.json() == {"status": "ok", "services": dict.fromkeys(SERVICES, "ok")}
+
+
+def test_request_id_is_passed_through_and_returned_once(gateway_url):
+    response = requests.get(
+        f"{gateway_url}/health/order/live", headers={"X-Request-ID": "client-chosen-1"}, timeout=10
+    )
+
+    assert response.headers["X-Request-ID"] == "client-chosen-1"
+
+
+def test_gateway_mints_a_request_id_when_the_client_sends_none(gateway_url):
+    first = requests.get(f"{gateway_url}/health/user/live", timeout=10).headers["X-Request-ID"]
+    second = requests.get(f"{gateway_url}/health/user/live", timeout=10).headers["X-Request-ID"]
+
+    assert len(first) == 32
+    assert first != second
+
+
+def test_unrouted_path_is_a_json_404_from_the_gateway(gateway_url):
+    response = requests.get(f"{gateway_url}/nowhere", timeout=10)
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+    assert "X-Service" not in response.headers
