@@ -23,5 +23,5 @@ format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
 lock:      ## re-pin requirements*.lock from pyproject.toml
-	.venv/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
-	.venv/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml
+	.venv/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-find-links --no-emit-index-url -o requirements.lock pyproject.toml
+	.venv/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-find-links --no-emit-index-url --extra dev -o requirements-dev.lock pyproject.toml
