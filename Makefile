@@ -1,5 +1,5 @@
 # The two commands a newcomer needs are `make up` and `make test`; the rest are conveniences.
-.PHONY: up down status logs test lint format lock
+.PHONY: up down restart status logs test lint format lock
 
 up:        ## install what is missing, start every server and service, leave the gateway answering
 	deploy/stack/stack.sh up
@@ -9,6 +9,9 @@ test:      ## the whole suite against the real stack (starts it when it is not u
 
 down:      ## stop everything the stack started (state stays in .stack/)
 	deploy/stack/stack.sh down
+
+restart:   ## restart the application processes (after a code change); servers keep running
+	deploy/stack/stack.sh restart
 
 status:    ## one line per component
 	deploy/stack/stack.sh status

@@ -56,18 +56,30 @@ ferretdb_install() {
   log ferretdb "built $bin"
 }
 
-ferretdb_ping() { # a real MongoDB `ping` through FerretDB's own client (`ferretdb ping`), not just an open port
-  port_open "$STACK_HOST" "$FERRETDB_PORT" &&
-    "$(ferretdb_bin)" ping --listen-addr="$STACK_HOST:$FERRETDB_PORT" --setup-database=admin \
-      --setup-timeout=3s --log-level=error >/dev/null 2>&1
+ferretdb_ping() { # a real MongoDB `ping` over the wire (bash /dev/tcp), true when the reply says ok: 1.0
+  # (`ferretdb ping` needs --setup-username/--setup-password, i.e. auth, so it is no use here.)
+  local reply
+  # shellcheck disable=SC2016 # the script is for the inner bash, which gets host and port as $1 and $2
+  reply=$(timeout 3 bash -c '
+    exec 3<>"/dev/tcp/$1/$2" || exit 1
+    # OP_MSG (opCode 2013) with one body section: {ping: 1, $db: "admin"}
+    printf "\x33\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\xdd\x07\x00\x00\x00\x00\x00\x00\x00\x1e\x00\x00\x00\x10ping\x00\x01\x00\x00\x00\x02\$db\x00\x06\x00\x00\x00admin\x00\x00" >&3
+    len=$(head -c 4 <&3 | od -An --endian=little -tu4 | tr -d " ")
+    [ -n "$len" ] && [ "$len" -gt 16 ] || exit 1
+    head -c $((len - 4)) <&3 | od -An -v -tx1 | tr -d " \n"
+  ' _ "$STACK_HOST" "$FERRETDB_PORT" 2>/dev/null) || return 1
+  # the reply document holds the element: double (01) "ok" (6f 6b 00) = 1.0 (00 00 00 00 00 00 f0 3f)
+  [[ $reply == *016f6b00000000000000f03f* ]]
 }
 
 ferretdb_start() {
-  if pid_alive ferretdb && ferretdb_ping; then
-    return 0
-  fi
-  if ! pid_alive ferretdb && port_open "$STACK_HOST" "$FERRETDB_PORT"; then
-    fail ferretdb "port $STACK_HOST:$FERRETDB_PORT is taken by another process"
+  if pid_alive ferretdb; then
+    ferretdb_ping && return 0 # already up; otherwise still starting, and the wait below covers it
+  else
+    rm -f "$(pid_file ferretdb)" # gone, or killed and not yet reaped: spawn a new one
+    if port_open "$STACK_HOST" "$FERRETDB_PORT"; then
+      fail ferretdb "port $STACK_HOST:$FERRETDB_PORT is taken by another process"
+    fi
   fi
   local data="$DATA_DIR/ferretdb" started=$SECONDS
   mkdir -p "$data/sqlite"
@@ -95,10 +107,10 @@ ferretdb_stop() {
 }
 
 ferretdb_status() {
-  if pid_alive ferretdb && port_open "$STACK_HOST" "$FERRETDB_PORT"; then
+  if pid_alive ferretdb && ferretdb_ping; then
     status_line ferretdb up "mongodb://$STACK_HOST:$FERRETDB_PORT (FerretDB $FERRETDB_VERSION, sqlite, pid $(cat "$(pid_file ferretdb)"))"
   elif pid_alive ferretdb; then
-    status_line ferretdb down "pid $(cat "$(pid_file ferretdb)") alive but $STACK_HOST:$FERRETDB_PORT closed"
+    status_line ferretdb down "pid $(cat "$(pid_file ferretdb)") alive but no answer to ping on $STACK_HOST:$FERRETDB_PORT"
   else
     status_line ferretdb down "not running"
   fi

@@ -41,7 +41,7 @@ gateway_start() {
   grant_traverse nobody "$STACK_DIR/nginx/temp"
   _nginx -t >>"$(log_file gateway)" 2>&1 || fail gateway "nginx -t rejected $NGINX_CONF"
   if pid_alive gateway; then
-    _nginx -s reload || fail gateway "reload failed"
+    _nginx -s reload >>"$(log_file gateway)" 2>&1 || fail gateway "reload failed"
   else
     log gateway "starting on $STACK_HOST:$GATEWAY_PORT"
     _nginx >>"$(log_file gateway)" 2>&1 || fail gateway "did not start"

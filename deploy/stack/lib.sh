@@ -61,10 +61,13 @@ wait_port() { # wait_port COMPONENT HOST PORT [SECONDS]
   wait_until "$1" "${4:-60}" port_open "$2" "$3"
 }
 
-pid_alive() { # pid_alive NAME — true when NAME's pid file names a live process
-  local pid
+pid_alive() { # pid_alive NAME — true when NAME's pid file names a live (not zombie) process
+  local pid state
   pid=$(cat "$(pid_file "$1")" 2>/dev/null) || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  # A killed process stays a zombie until init reaps it (seconds, here); it is not running.
+  state=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+  [ "$state" != Z ]
 }
 
 spawn() { # spawn NAME COMMAND... — start a foreground-style process detached, logging to NAME's log

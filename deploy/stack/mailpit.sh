@@ -43,16 +43,16 @@ mailpit_install() {
 }
 
 mailpit_ready() { # the API answers (it reads the database), and SMTP accepts connections
-  curl -fsS -o /dev/null --max-time 2 "$(mailpit_url)/api/v1/info" &&
+  curl -fs -o /dev/null --max-time 2 "$(mailpit_url)/api/v1/info" &&
     port_open "$STACK_HOST" "$MAILPIT_SMTP_PORT"
 }
 
 mailpit_start() {
-  if pid_alive mailpit && mailpit_ready; then
-    return 0
-  fi
   local port
-  if ! pid_alive mailpit; then
+  if pid_alive mailpit; then
+    mailpit_ready && return 0 # already up; otherwise still starting, and the wait below covers it
+  else
+    rm -f "$(pid_file mailpit)" # gone, or killed and not yet reaped: spawn a new one
     for port in "$MAILPIT_SMTP_PORT" "$MAILPIT_HTTP_PORT"; do
       if port_open "$STACK_HOST" "$port"; then fail mailpit "port $STACK_HOST:$port is taken by another process"; fi
     done
