@@ -7,22 +7,11 @@ FERRETDB_DEBUG_PORT=${FERRETDB_DEBUG_PORT:-27018}
 
 ferretdb_bin() { printf '%s/bin/ferretdb-%s/ferretdb' "$STACK_CACHE" "$FERRETDB_VERSION"; }
 
-ferretdb_require_go() { # Go >= 1.21 can fetch the toolchain a module asks for (GOTOOLCHAIN=auto) from the module proxy
-  command -v go >/dev/null 2>&1 ||
-    fail ferretdb "go is not on PATH; install Go >= 1.21 (https://go.dev/dl/) to build FerretDB $FERRETDB_VERSION"
-  local version
-  version=$(GOTOOLCHAIN=local go version 2>/dev/null) || version=""
-  if [[ ! $version =~ go([0-9]+)\.([0-9]+) ]] ||
-    [ "${BASH_REMATCH[1]}" -lt 1 ] || { [ "${BASH_REMATCH[1]}" -eq 1 ] && [ "${BASH_REMATCH[2]}" -lt 21 ]; }; then
-    fail ferretdb "need Go >= 1.21 to build FerretDB (it fetches the newer toolchain itself), found: ${version:-unknown}"
-  fi
-}
-
 ferretdb_install() {
   local bin
   bin=$(ferretdb_bin)
   [ -x "$bin" ] && return 0
-  ferretdb_require_go
+  require_go ferretdb
   log ferretdb "building FerretDB $FERRETDB_VERSION (first run only, a few minutes)"
   # Not a plain `go install ...@version`: the module zip lacks build/version/version.txt, which release builds
   # generate from git, and a binary built without it panics at start. So build a copy of the module source

@@ -161,3 +161,35 @@ grant_traverse() { # grant_traverse USER PATH — let a service user reach PATH 
     dir=$(dirname "$dir")
   done
 }
+
+go_version_ok() { # Go >= 1.21 fetches the toolchain a module asks for (GOTOOLCHAIN=auto) by itself
+  local version
+  version=$(GOTOOLCHAIN=local go version 2>/dev/null) || return 1
+  [[ $version =~ go([0-9]+)\.([0-9]+) ]] || return 1
+  [ "${BASH_REMATCH[1]}" -gt 1 ] || [ "${BASH_REMATCH[2]}" -ge 21 ]
+}
+
+require_go() { # require_go COMPONENT — put a Go >= 1.21 on PATH, bootstrapping one when needed
+  go_version_ok && return 0
+  local toolchain="$STACK_CACHE/go-toolchain/$GO_BOOTSTRAP_VERSION"
+  if [ ! -x "$toolchain/bin/go" ]; then
+    # Debian's golang-go is too old to build our tools, but it can download a newer toolchain,
+    # which the Go module proxy publishes as the module golang.org/toolchain.
+    command -v go >/dev/null || apt_install golang-go
+    local arch module dir
+    case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+    module="golang.org/toolchain@v0.0.1-$GO_BOOTSTRAP_VERSION.linux-$arch"
+    log "$1" "bootstrapping Go from the module $module"
+    dir=$(cd "$STACK_CACHE" && GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "$module" 2>>"$(log_file "$1")" |
+      sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') || true
+    [ -n "$dir" ] && [ -d "$dir" ] || fail "$1" "cannot download the Go toolchain $module"
+    mkdir -p "$(dirname "$toolchain")"
+    rm -rf "$toolchain"
+    cp -r "$dir" "$toolchain"
+    # Module zips keep no file modes.
+    chmod -R u+w "$toolchain"
+    chmod +x "$toolchain"/bin/* "$toolchain"/pkg/tool/*/*
+  fi
+  export PATH="$toolchain/bin:$PATH" GOROOT="$toolchain"
+  go_version_ok || fail "$1" "the bootstrapped Go at $toolchain does not run"
+}

@@ -7,22 +7,11 @@ mailpit_bin() { printf '%s/bin/mailpit-%s/mailpit' "$STACK_CACHE" "$MAILPIT_VERS
 
 mailpit_url() { printf 'http://%s:%s' "$STACK_HOST" "$MAILPIT_HTTP_PORT"; }
 
-mailpit_require_go() { # Go >= 1.21 can fetch the toolchain a module asks for (GOTOOLCHAIN=auto) from the module proxy
-  command -v go >/dev/null 2>&1 ||
-    fail mailpit "go is not on PATH; install Go >= 1.21 (https://go.dev/dl/) to build Mailpit $MAILPIT_VERSION"
-  local version
-  version=$(GOTOOLCHAIN=local go version 2>/dev/null) || version=""
-  if [[ ! $version =~ go([0-9]+)\.([0-9]+) ]] ||
-    [ "${BASH_REMATCH[1]}" -lt 1 ] || { [ "${BASH_REMATCH[1]}" -eq 1 ] && [ "${BASH_REMATCH[2]}" -lt 21 ]; }; then
-    fail mailpit "need Go >= 1.21 to build Mailpit (it fetches the newer toolchain itself), found: ${version:-unknown}"
-  fi
-}
-
 mailpit_install() {
   local bin
   bin=$(mailpit_bin)
   [ -x "$bin" ] && return 0
-  mailpit_require_go
+  require_go mailpit
   log mailpit "building Mailpit $MAILPIT_VERSION (first run only, a few minutes)"
   # As the release build does, minus its npm step: Mailpit's web UI bundle is built with npm and is not in the
   # Go module, so this binary serves SMTP and the API but not the UI's scripts. -X sets the version the API
