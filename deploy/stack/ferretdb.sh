@@ -66,9 +66,7 @@ ferretdb_start() {
     ferretdb_ping && return 0 # already up; otherwise still starting, and the wait below covers it
   else
     rm -f "$(pid_file ferretdb)" # gone, or killed and not yet reaped: spawn a new one
-    if port_open "$STACK_HOST" "$FERRETDB_PORT"; then
-      fail ferretdb "port $STACK_HOST:$FERRETDB_PORT is taken by another process"
-    fi
+    ensure_ports_free ferretdb "$FERRETDB_PORT" "$FERRETDB_DEBUG_PORT"
   fi
   local data="$DATA_DIR/ferretdb" started=$SECONDS
   mkdir -p "$data/sqlite"
@@ -82,12 +80,7 @@ ferretdb_start() {
     --debug-addr="$STACK_HOST:$FERRETDB_DEBUG_PORT" \
     --telemetry=disable \
     --log-level=info
-  local deadline=$((SECONDS + 30))
-  until ferretdb_ping; do
-    pid_alive ferretdb || fail ferretdb "exited during startup"
-    [ $SECONDS -lt $deadline ] || fail ferretdb "no answer to ping on $STACK_HOST:$FERRETDB_PORT after 30s"
-    sleep 0.3
-  done
+  wait_ready ferretdb 30 ferretdb_ping
   log ferretdb "ready on mongodb://$STACK_HOST:$FERRETDB_PORT in $((SECONDS - started))s"
 }
 

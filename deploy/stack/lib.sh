@@ -84,13 +84,48 @@ spawn() { # spawn NAME COMMAND... — start a foreground-style process detached,
 stop_pid() { # stop_pid NAME [SECONDS] — TERM the process group, KILL it after the grace period
   local name=$1 grace=${2:-20} pid
   pid=$(cat "$(pid_file "$name")" 2>/dev/null) || return 0
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+  if pid_alive "$name"; then
+    log "$name" "stopping (pid $pid)"
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
     local deadline=$((SECONDS + grace))
-    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
+    while pid_alive "$name" && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
   fi
+  # Whatever is left of the group (a child that ignored TERM) goes too.
+  [ -n "$pid" ] && kill -KILL -- "-$pid" 2>/dev/null
   rm -f "$(pid_file "$name")"
+}
+
+wait_ready() { # wait_ready NAME SECONDS COMMAND... — poll until COMMAND succeeds; fail at once if NAME's process exits
+  local name=$1 timeout=$2
+  shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    pid_alive "$name" || fail "$name" "exited during startup"
+    [ $SECONDS -lt $deadline ] || fail "$name" "not ready after ${timeout}s"
+    sleep 0.3
+  done
+}
+
+ensure_ports_free() { # ensure_ports_free NAME PORT... — fail when a process we did not start holds a port
+  local name=$1 port
+  shift
+  for port in "$@"; do
+    if port_open "$STACK_HOST" "$port"; then
+      fail "$name" "port $STACK_HOST:$port is taken by a process this stack did not start"
+    fi
+  done
+}
+
+stop_with() { # stop_with NAME SECONDS COMMAND... — ask NAME to stop with COMMAND, wait, then stop_pid
+  local name=$1 grace=$2 pid
+  shift 2
+  pid_alive "$name" || { rm -f "$(pid_file "$name")"; return 0; }
+  pid=$(cat "$(pid_file "$name")")
+  log "$name" "stopping (pid $pid)"
+  "$@" >>"$(log_file "$name")" 2>&1 || true
+  local deadline=$((SECONDS + grace))
+  while pid_alive "$name" && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+  stop_pid "$name" 10
 }
 
 status_line() { # status_line NAME up|down DETAIL

@@ -37,14 +37,11 @@ mailpit_ready() { # the API answers (it reads the database), and SMTP accepts co
 }
 
 mailpit_start() {
-  local port
   if pid_alive mailpit; then
     mailpit_ready && return 0 # already up; otherwise still starting, and the wait below covers it
   else
     rm -f "$(pid_file mailpit)" # gone, or killed and not yet reaped: spawn a new one
-    for port in "$MAILPIT_SMTP_PORT" "$MAILPIT_HTTP_PORT"; do
-      if port_open "$STACK_HOST" "$port"; then fail mailpit "port $STACK_HOST:$port is taken by another process"; fi
-    done
+    ensure_ports_free mailpit "$MAILPIT_SMTP_PORT" "$MAILPIT_HTTP_PORT"
   fi
   local data="$DATA_DIR/mailpit" started=$SECONDS
   mkdir -p "$data"
@@ -58,12 +55,7 @@ mailpit_start() {
     --smtp-auth-allow-insecure \
     --smtp-disable-rdns \
     --disable-version-check
-  local deadline=$((SECONDS + 30))
-  until mailpit_ready; do
-    pid_alive mailpit || fail mailpit "exited during startup"
-    [ $SECONDS -lt $deadline ] || fail mailpit "API $(mailpit_url)/api/v1/info not answering after 30s"
-    sleep 0.3
-  done
+  wait_ready mailpit 30 mailpit_ready
   log mailpit "ready: smtp://$STACK_HOST:$MAILPIT_SMTP_PORT, $(mailpit_url) in $((SECONDS - started))s"
 }
 

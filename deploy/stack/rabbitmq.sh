@@ -149,12 +149,7 @@ rabbitmq_start() {
   if ! pid_alive rabbitmq; then
     rm -f "$(pid_file rabbitmq)"
     _rabbitmq_stop_system_service
-    local port
-    for port in "$RABBITMQ_PORT" "$RABBITMQ_MANAGEMENT_PORT" "$((RABBITMQ_PORT + 20000))"; do
-      if port_open "$STACK_HOST" "$port"; then
-        fail rabbitmq "port $STACK_HOST:$port is taken by a process this stack did not start"
-      fi
-    done
+    ensure_ports_free rabbitmq "$RABBITMQ_PORT" "$RABBITMQ_MANAGEMENT_PORT" "$((RABBITMQ_PORT + 20000))"
     _rabbitmq_config
     _rabbitmq_env
     log rabbitmq "starting node $RABBITMQ_STACK_NODE (data $DATA_DIR/rabbitmq)"
@@ -177,17 +172,7 @@ rabbitmq_start() {
 }
 
 rabbitmq_stop() {
-  if ! pid_alive rabbitmq; then
-    rm -f "$(pid_file rabbitmq)"
-    return 0
-  fi
-  local pid
-  pid=$(cat "$(pid_file rabbitmq)")
-  log rabbitmq "stopping node $RABBITMQ_STACK_NODE (pid $pid)"
-  _rabbitmqctl -q stop >>"$(log_file rabbitmq)" 2>&1 || true
-  local deadline=$((SECONDS + 30))
-  while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-  stop_pid rabbitmq 10
+  stop_with rabbitmq 30 _rabbitmqctl -q stop
   _rabbitmq_epmd_cleanup
 }
 

@@ -13,6 +13,8 @@ _redis_cli() { # _redis_cli ARGS... — redis-cli against our server, never hang
   timeout "${REDIS_CLI_TIMEOUT:-5}" redis-cli -h "$STACK_HOST" -p "$REDIS_PORT" "$@"
 }
 
+_redis_shutdown() { REDIS_CLI_TIMEOUT=30 _redis_cli shutdown; }
+
 _redis_ready() {
   [ "$(_redis_cli ping 2>/dev/null)" = PONG ]
 }
@@ -65,35 +67,19 @@ redis_start() {
   else
     rm -f "$(pid_file redis)"
     _redis_stop_system_service
-    if port_open "$STACK_HOST" "$REDIS_PORT"; then
-      fail redis "port $STACK_HOST:$REDIS_PORT is taken by a process this stack did not start"
-    fi
+    ensure_ports_free redis "$REDIS_PORT"
     _redis_config
     log redis "starting redis-server on $STACK_HOST:$REDIS_PORT (data $DATA_DIR/redis)"
     spawn redis redis-server "$CONF_DIR/redis/redis.conf"
   fi
-  local started=$SECONDS deadline=$((SECONDS + 60))
-  until _redis_ready; do
-    pid_alive redis || fail redis "redis-server exited during startup"
-    [ $SECONDS -lt $deadline ] || fail redis "no PONG from $STACK_HOST:$REDIS_PORT after 60s"
-    sleep 0.2
-  done
+  local started=$SECONDS
+  wait_ready redis 60 _redis_ready
   log redis "ready on $STACK_HOST:$REDIS_PORT in $((SECONDS - started))s"
 }
 
 redis_stop() {
-  if ! pid_alive redis; then
-    rm -f "$(pid_file redis)"
-    return 0
-  fi
-  local pid
-  pid=$(cat "$(pid_file redis)")
-  log redis "stopping (pid $pid)"
   # SHUTDOWN flushes the AOF and exits cleanly; TERM (stop_pid) is the fallback.
-  REDIS_CLI_TIMEOUT=30 _redis_cli shutdown >>"$(log_file redis)" 2>&1 || true
-  local deadline=$((SECONDS + 20))
-  while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-  stop_pid redis 10
+  stop_with redis 20 _redis_shutdown
 }
 
 redis_status() {

@@ -42,17 +42,18 @@ services_start() {
     fi
   done < <(_procfile)
   for service in "${SERVICES[@]}"; do
-    wait_until "$service-web" 60 curl -fsS "http://$STACK_HOST:$(_service_port "$service")/health/live"
+    wait_ready "$service-web" 60 curl -fsS "http://$STACK_HOST:$(_service_port "$service")/health/live"
   done
-  wait_port notification-ws "$STACK_HOST" "$NOTIFICATION_WS_PORT" 60
+  wait_ready notification-ws 60 port_open "$STACK_HOST" "$NOTIFICATION_WS_PORT"
 }
 
 services_stop() {
+  # In parallel: each gunicorn takes a moment to finish its requests and stop its workers.
   local name _rest
   while read -r name _rest; do
-    pid_alive "$name" && log "$name" "stopping"
-    stop_pid "$name" 30
+    stop_pid "$name" 30 &
   done < <(_procfile)
+  wait
 }
 
 services_status() {
