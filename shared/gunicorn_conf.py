@@ -1,13 +1,16 @@
 """gunicorn settings for every service's HTTP API (``gunicorn -c python:shared.gunicorn_conf``).
 
 Sync workers: measured on the 2-core box, DRF under gunicorn sync answers several times more requests
-per second than under an ASGI server, where every sync view costs a thread hop.
+per second than under an ASGI server, where every sync view costs a thread hop. Sync workers close
+the connection after each response, so the gateway's upstream keepalive only pays off with a threaded
+worker (GUNICORN_WORKER_CLASS=gthread); which is faster here is for the benchmark to say.
 """
 
 import os
 
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-worker_class = "sync"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 # The request log comes from shared.middleware.RequestIdMiddleware (JSON, with the request id).
