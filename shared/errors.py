@@ -1,6 +1,8 @@
-"""JSON answers for errors raised outside DRF views (unknown URLs, crashes), in DRF's shape."""
+"""Errors in DRF's JSON shape: handlers for what happens outside DRF views (unknown URLs, crashes),
+and the API exceptions DRF lacks."""
 
 from django.http import JsonResponse
+from rest_framework.exceptions import APIException
 
 
 def not_found(request, exception=None):
@@ -17,3 +19,11 @@ def bad_request(request, exception=None):
 
 def permission_denied(request, exception=None):
     return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
+
+
+class Conflict(APIException):
+    """409: the request clashes with the current state (a duplicate, a transition not allowed)."""
+
+    status_code = 409
+    default_detail = "The request conflicts with the current state of the resource."
+    default_code = "conflict"

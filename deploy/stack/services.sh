@@ -22,6 +22,9 @@ _service_port() { # _service_port SERVICE — the HTTP port of a service
 
 services_install() {
   ensure_secrets
+  # user_svc's JWT key pair; every service reads the public half (JWT_PUBLIC_KEY_FILE).
+  "$VENV_DIR/bin/python" -m shared.auth.keys "$STACK_DIR/secrets/jwt" >>"$(log_file user)" 2>&1 ||
+    fail user "cannot create the JWT key pair in $STACK_DIR/secrets/jwt"
   local service
   for service in "${SERVICES[@]}"; do
     # migrate is a no-op when nothing changed, so it runs on every `make up`.

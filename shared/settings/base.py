@@ -5,6 +5,9 @@ Every value comes from the environment through ``shared.env``; see deploy/env/ f
 provide them locally and in compose.
 """
 
+from datetime import timedelta
+
+from shared.auth.keys import read_key
 from shared.env import env
 from shared.logging import logging_config
 
@@ -93,10 +96,39 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Bearer JWT first, so that a request without credentials gets 401 with WWW-Authenticate: Bearer.
+    # Sessions serve the browsable API and admin of the service's own staff accounts.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "shared.auth.authentication.JWTAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 20,
+}
+
+# Tokens are issued by user_svc (which alone sets SIGNING_KEY from its private key) and verified by every
+# service with the public key; RS256 only, so unsigned (alg "none") or HMAC-forged tokens are refused.
+JWT_PUBLIC_KEY_FILE = env.str("JWT_PUBLIC_KEY_FILE")
+SIMPLE_JWT = {
+    "ALGORITHM": "RS256",
+    "SIGNING_KEY": None,
+    "VERIFYING_KEY": read_key(JWT_PUBLIC_KEY_FILE),
+    "ISSUER": "user_svc",
+    "LEEWAY": 5,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", 5)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", 7)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "AUTH_TOKEN_CLASSES": (
+        "rest_framework_simplejwt.tokens.AccessToken",
+        "shared.auth.tokens.ServiceToken",
+    ),
+    "TOKEN_USER_CLASS": "shared.auth.principals.PlatformUser",
 }
 
 SPECTACULAR_SETTINGS = {

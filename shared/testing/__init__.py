@@ -1,0 +1,1 @@
+"""Helpers for tests only (never imported by running code)."""

@@ -1,0 +1,55 @@
+"""Request and response shapes of the account API. Writable fields are listed explicitly, so no request
+can set ``is_staff``, ``is_active``, ``id`` or ``user``."""
+
+from rest_framework import serializers
+
+from accounts.models import Address, User
+
+
+class UserSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "first_name", "last_name", "is_staff", "date_joined"]
+        read_only_fields = ["email", "is_staff", "date_joined"]
+
+
+class RegisterSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+
+
+class LoginSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = serializers.CharField(trim_whitespace=False, max_length=128)
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class RefreshSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=4096)
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(trim_whitespace=False, max_length=128)
+    new_password = serializers.CharField(trim_whitespace=False, max_length=128)
+
+
+class AddressSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Address
+        fields = ["id", "label", "line1", "line2", "city", "postal_code", "country", "is_default"]
+
+
+class VerificationSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    exists = serializers.BooleanField()
+    is_active = serializers.BooleanField()

@@ -1,0 +1,43 @@
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_schema_is_valid_and_lists_every_route(tmp_path):
+    out = tmp_path / "schema.yaml"
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+
+    schema = out.read_text()
+    for route in [
+        "/api/v1/auth/register",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/api/v1/users/me",
+        "/api/v1/users/me/password",
+        "/api/v1/users/me/addresses",
+        "/api/v1/users/{user_id}/verify",
+    ]:
+        assert route in schema, route
+    assert "bearerFormat: JWT" in schema
+
+
+def test_staff_manage_users_and_addresses_in_the_admin(client, make_user):
+    admin = make_user(email="root@example.com", is_staff=True, is_superuser=True)
+    make_user(email="bob@example.com")
+    client.force_login(admin)
+
+    users = client.get("/admin/accounts/user/")
+    addresses = client.get("/admin/accounts/address/")
+
+    assert users.status_code == 200
+    assert b"bob@example.com" in users.content
+    assert addresses.status_code == 200
+
+
+def test_a_customer_cannot_enter_the_admin(client, make_user):
+    client.force_login(make_user(email="bob@example.com"))
+
+    assert client.get("/admin/accounts/user/").status_code == 302
