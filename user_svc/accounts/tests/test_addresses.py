@@ -38,7 +38,8 @@ def test_a_non_default_address_leaves_the_default_alone(user_client, user):
 
     assert _defaults(user) == ["Home"]
     listed = user_client.get(URL).json()
-    assert [a["label"] for a in listed] == ["Home", "Work"]
+    assert listed["count"] == 2
+    assert [a["label"] for a in listed["results"]] == ["Home", "Work"]
 
 
 def test_making_another_address_default_moves_the_flag(user_client, user):
@@ -106,7 +107,7 @@ def test_another_users_address_is_404_for_every_method(user_client, make_user):
     assert user_client.put(path, HOME, format="json").status_code == 404
     assert user_client.delete(path).status_code == 404
     assert Address.objects.get(id=theirs["id"]).city == "Berlin"
-    assert user_client.get(URL).json() == []
+    assert user_client.get(URL).json()["count"] == 0
 
 
 def test_unknown_address_is_404(user_client):
@@ -122,3 +123,15 @@ def test_the_database_refuses_two_defaults(user):
 
 def test_addresses_need_a_token(api):
     assert api.get(URL).status_code == 401
+
+
+def test_list_is_paginated_and_costs_a_fixed_number_of_queries(user_client, user, django_assert_num_queries):
+    for n in range(5):
+        user_client.post(URL, {**HOME, "label": f"A{n}"}, format="json")
+
+    with django_assert_num_queries(3):  # the caller, the count, the page
+        page = user_client.get(URL, {"limit": 2, "offset": 2}).json()
+
+    assert page["count"] == 5
+    assert [a["label"] for a in page["results"]] == ["A2", "A3"]
+    assert page["next"] and page["previous"]
