@@ -142,7 +142,8 @@ def test_gateway_sets_every_template_variable_and_mounts_the_template():
 
 
 def test_gateway_upstreams_are_the_procfile_processes_on_their_ports():
-    ports = {name: re.search(r"(?:--bind \S+:|--port )(\d+)", cmd).group(1) for name, _, cmd in procfile()}
+    listening = {name: re.search(r"(?:--bind \S+:|--port )(\d+)", cmd) for name, _, cmd in procfile()}
+    ports = {name: match.group(1) for name, match in listening.items() if match}  # workers listen on none
     upstreams = {k: v for k, v in compose()["gateway"]["environment"].items() if k.endswith("_SERVERS")}
     assert len(upstreams) == len(ports)
     for variable, servers in upstreams.items():

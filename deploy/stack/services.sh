@@ -41,7 +41,8 @@ services_start() {
     if ! pid_alive "$name"; then
       log "$name" "starting"
       # shellcheck disable=SC2086  # the command line is split into words on purpose
-      spawn "$name" "$DEPLOY_DIR/stack/run.sh" "$service" $command
+      # Workers (relays, consumers) touch their heartbeat file on every loop; `make status` shows its age.
+      spawn "$name" env HEARTBEAT_FILE="$RUN_DIR/$name.heartbeat" "$DEPLOY_DIR/stack/run.sh" "$service" $command
     fi
   done < <(_procfile)
   for service in "${SERVICES[@]}"; do
@@ -63,7 +64,10 @@ services_status() {
   local name service _command
   while read -r name service _command; do
     if pid_alive "$name"; then
-      status_line "$name" up "pid $(cat "$(pid_file "$name")")"
+      local beat="$RUN_DIR/$name.heartbeat" detail
+      detail="pid $(cat "$(pid_file "$name")")"
+      [ -f "$beat" ] && detail="$detail, heartbeat $(($(date +%s) - $(stat -c %Y "$beat")))s ago"
+      status_line "$name" up "$detail"
     else
       status_line "$name" down ""
     fi

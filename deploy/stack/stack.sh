@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The local stack: real servers as processes on 127.0.0.1, all state under .stack/.
-# Usage: deploy/stack/stack.sh up|down|restart|status|logs [COMPONENT]|install
+# Usage: deploy/stack/stack.sh up|down|restart|status|logs [COMPONENT]|install|start COMPONENT|stop COMPONENT
 set -euo pipefail
 STACK_SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
@@ -32,6 +32,12 @@ case "$cmd" in
   down)
     for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do "${COMPONENTS[i]}_stop"; done
     ;;
+  start | stop) # one component, e.g. `stack.sh stop kafka` (the fault tests use this)
+    component=${1:?usage: $0 $cmd COMPONENT}
+    [[ " ${COMPONENTS[*]} " == *" $component "* ]] || { echo "unknown component: $component" >&2; exit 2; }
+    if [ "$cmd" = start ]; then "${component}_install"; fi
+    "${component}_${cmd}"
+    ;;
   restart) # the application processes only: pick up code changes without touching the servers
     services_stop
     services_start
@@ -45,7 +51,7 @@ case "$cmd" in
     exec tail -n 20 -F "$LOG_DIR"/*.log
     ;;
   *)
-    echo "usage: $0 up|down|restart|status|logs [COMPONENT]|install" >&2
+    echo "usage: $0 up|down|restart|status|logs [COMPONENT]|install|start COMPONENT|stop COMPONENT" >&2
     exit 2
     ;;
 esac

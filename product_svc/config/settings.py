@@ -3,12 +3,17 @@
 Product catalog on MongoDB; publishes product events to Kafka.
 """
 
+from shared.events.names import PRODUCT_EVENTS_TOPIC as DEFAULT_PRODUCT_EVENTS_TOPIC
 from shared.settings.base import *  # noqa: F403
-from shared.settings.base import CACHES, SPECTACULAR_SETTINGS, env
+from shared.settings.base import CACHES, INSTALLED_APPS, SPECTACULAR_SETTINGS, env
 
 SERVICE_NAME = "product"
 
+INSTALLED_APPS = [*INSTALLED_APPS, "products"]
 CACHES["default"]["KEY_PREFIX"] = SERVICE_NAME
+# The cache only speeds reads up: with Redis down, reads go to MongoDB instead of failing.
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
     "TITLE": "product_svc API",
@@ -18,3 +23,4 @@ HEALTH_CHECKS = ["database", "mongo", "redis", "kafka"]
 
 MONGO_URL = env.str("MONGO_URL")
 MONGO_DB = env.str("MONGO_DB", "product")
+PRODUCT_EVENTS_TOPIC = env.str("PRODUCT_EVENTS_TOPIC", DEFAULT_PRODUCT_EVENTS_TOPIC)

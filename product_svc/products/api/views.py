@@ -1,0 +1,116 @@
+"""HTTP views of product_svc: parse, call one service or selector, serialize."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.viewsets import ViewSet
+
+from products import selectors, services
+from products.api.serializers import ProductQuerySerializer, ProductSerializer, ProductWriteSerializer
+from products.repository import SkuTaken
+from shared.auth.permissions import IsStaff
+from shared.errors import Conflict
+
+
+def _sees_inactive(request) -> bool:
+    user = request.user
+    return bool(user and user.is_authenticated and (user.is_staff or getattr(user, "is_service", False)))
+
+
+_PRODUCT_ID = OpenApiParameter("id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Product id")
+
+
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[_PRODUCT_ID]),
+    update=extend_schema(parameters=[_PRODUCT_ID]),
+    partial_update=extend_schema(parameters=[_PRODUCT_ID]),
+    destroy=extend_schema(parameters=[_PRODUCT_ID]),
+)
+class ProductViewSet(ViewSet):
+    """The catalog: anyone reads active products; staff (and services) also see inactive ones; staff write."""
+
+    serializer_class = ProductSerializer
+
+    def get_permissions(self):
+        if self.action in {"list", "retrieve"}:
+            return [AllowAny()]
+        return [IsStaff()]
+
+    @extend_schema(parameters=[ProductQuerySerializer], responses=ProductSerializer(many=True))
+    def list(self, request):
+        query = ProductQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = dict(query.validated_data)
+        total, products = selectors.product_list(include_inactive=_sees_inactive(request), **filters)
+        return Response(
+            {
+                "count": total,
+                "next": _page_link(request, filters, total, forward=True),
+                "previous": _page_link(request, filters, total, forward=False),
+                "results": ProductSerializer(products, many=True).data,
+            }
+        )
+
+    @extend_schema(responses=ProductSerializer)
+    def retrieve(self, request, pk=None):
+        return Response(ProductSerializer(self._get(request, pk)).data)
+
+    @extend_schema(request=ProductSerializer, responses={201: ProductSerializer})
+    def create(self, request):
+        payload = ProductSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            product = services.product_create(**payload.validated_data)
+        except SkuTaken:
+            raise Conflict({"sku": ["A product with this sku already exists."]}) from None
+        return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProductWriteSerializer, responses=ProductSerializer)
+    def update(self, request, pk=None):
+        return self._update(request, pk, partial=False)
+
+    @extend_schema(request=ProductWriteSerializer, responses=ProductSerializer)
+    def partial_update(self, request, pk=None):
+        return self._update(request, pk, partial=True)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        if not services.product_delete(product_id=pk):
+            raise NotFound()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _update(self, request, pk, partial):
+        current = self._get(request, pk)
+        payload = ProductWriteSerializer(current, data=request.data, partial=partial)
+        payload.is_valid(raise_exception=True)
+        try:
+            product = services.product_update(product_id=pk, **payload.validated_data)
+        except SkuTaken:
+            raise Conflict({"sku": ["A product with this sku already exists."]}) from None
+        if product is None:
+            raise NotFound()
+        return Response(ProductSerializer(product).data)
+
+    def _get(self, request, pk):
+        product = selectors.product_get(product_id=pk, include_inactive=_sees_inactive(request))
+        if product is None:
+            raise NotFound()
+        return product
+
+
+def _page_link(request, filters, total, *, forward):
+    limit, offset = filters["limit"], filters["offset"]
+    url = request.build_absolute_uri()
+    if forward:
+        if offset + limit >= total:
+            return None
+        return replace_query_param(replace_query_param(url, "limit", limit), "offset", offset + limit)
+    if offset <= 0:
+        return None
+    if offset - limit <= 0:
+        return remove_query_param(replace_query_param(url, "limit", limit), "offset")
+    return replace_query_param(replace_query_param(url, "limit", limit), "offset", offset - limit)

@@ -1,0 +1,191 @@
+"""The product catalog in MongoDB: the only code that knows the collection and its field names.
+
+Documents: ``_id`` (uuid string), ``sku`` (unique), ``name``, ``description``, ``category``,
+``price_cents`` (integer: exact money, and plain range queries on every server), ``currency``,
+``attributes``, ``is_active``, ``is_deleted``, ``created_at``, ``updated_at``, and the embedded outbox.
+Deleting marks the document; the relay removes it once its ``product.deleted`` event is out.
+Only plain query operators are used (no ``$expr``, no transactions), so MongoDB 7 and FerretDB 1.24
+behave alike.
+"""
+
+import re
+import threading
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import DuplicateKeyError, OperationFailure
+
+from shared.messaging.mongo_outbox import OUTBOX_FIELD, PENDING_FIELD, EmbeddedOutbox, outbox_update
+from shared.mongo import document_lock, get_database
+
+COLLECTION = "products"
+ORDERINGS = {
+    "price": [("price_cents", ASCENDING), ("_id", ASCENDING)],
+    "-price": [("price_cents", DESCENDING), ("_id", ASCENDING)],
+    "name": [("name", ASCENDING), ("_id", ASCENDING)],
+    "-created_at": [("created_at", DESCENDING), ("_id", ASCENDING)],
+}
+DEFAULT_ORDERING = "-created_at"
+_PROJECTION = {OUTBOX_FIELD: 0, PENDING_FIELD: 0}
+
+
+class SkuTaken(Exception):
+    pass
+
+
+def collection():
+    database = get_database()
+    _ensure_indexes(database)
+    return database[COLLECTION]
+
+
+def lock_key(product_id: str) -> str:
+    return f"product:{product_id}"
+
+
+def outbox() -> EmbeddedOutbox:
+    return EmbeddedOutbox(collection(), lock_key=lock_key, purge_filter={"is_deleted": True})
+
+
+def _now() -> datetime:
+    """Now, to the millisecond: what BSON dates keep, so a stored product reads back unchanged."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def _is_duplicate(exc: OperationFailure) -> bool:
+    # MongoDB says 11000; FerretDB 1.24 says so for inserts but reports an update's unique violation as
+    # an InternalError from its SQLite backend.
+    return exc.code == 11000 or "UNIQUE constraint failed" in str(exc)
+
+
+def insert(*, fields: dict, outbox_entries: list[dict]) -> dict:
+    now = _now()
+    document = {
+        "_id": fields.pop("id", None) or str(uuid.uuid4()),
+        **_to_document(fields),
+        "is_deleted": False,
+        "created_at": now,
+        "updated_at": now,
+        OUTBOX_FIELD: outbox_entries,
+        PENDING_FIELD: bool(outbox_entries),
+    }
+    try:
+        collection().insert_one(document)
+    except DuplicateKeyError:
+        raise SkuTaken() from None
+    return _from_document(document)
+
+
+def get(product_id: str, *, include_inactive: bool) -> dict | None:
+    query = {"_id": product_id, "is_deleted": False}
+    if not include_inactive:
+        query["is_active"] = True
+    document = collection().find_one(query, _PROJECTION)
+    return _from_document(document) if document else None
+
+
+def find(
+    *,
+    include_inactive: bool,
+    category=None,
+    min_price=None,
+    max_price=None,
+    search=None,
+    ids=None,
+    ordering=DEFAULT_ORDERING,
+    offset=0,
+    limit=20,
+) -> tuple[int, list[dict]]:
+    query: dict = {"is_deleted": False}
+    if not include_inactive:
+        query["is_active"] = True
+    if category:
+        query["category"] = category
+    price = {}
+    if min_price is not None:
+        price["$gte"] = _cents(min_price)
+    if max_price is not None:
+        price["$lte"] = _cents(max_price)
+    if price:
+        query["price_cents"] = price
+    if search:
+        # User text is escaped: it is matched literally, never run as a pattern.
+        pattern = {"$regex": re.escape(search), "$options": "i"}
+        query["$or"] = [{"name": pattern}, {"description": pattern}]
+    if ids is not None:
+        query["_id"] = {"$in": list(ids)}
+    products = collection()
+    total = products.count_documents(query)
+    cursor = products.find(query, _PROJECTION).sort(ORDERINGS[ordering]).skip(offset).limit(limit)
+    return total, [_from_document(document) for document in cursor]
+
+
+def update(product_id: str, plan) -> dict | None:
+    """Change a product under its lock: ``plan(current) -> (changes, outbox_entries)`` sees the product
+    as it is now, so the events describe exactly what this write changed. None if the product is gone."""
+    with document_lock(lock_key(product_id)):
+        current = collection().find_one({"_id": product_id, "is_deleted": False}, _PROJECTION)
+        if current is None:
+            return None
+        changes, outbox_entries = plan(_from_document(current))
+        if not changes:
+            return _from_document(current)
+        update_ops = outbox_update(outbox_entries) if outbox_entries else {"$set": {}}
+        update_ops["$set"].update({**_to_document(changes), "updated_at": _now()})
+        try:
+            collection().update_one({"_id": product_id, "is_deleted": False}, update_ops)
+        except OperationFailure as exc:
+            if _is_duplicate(exc):
+                raise SkuTaken() from None
+            raise
+        document = collection().find_one({"_id": product_id}, _PROJECTION)
+    return _from_document(document)
+
+
+def mark_deleted(product_id: str, *, outbox_entries: list[dict]) -> bool:
+    update_ops = outbox_update(outbox_entries)
+    update_ops["$set"].update({"is_deleted": True, "is_active": False, "updated_at": _now()})
+    with document_lock(lock_key(product_id)):
+        result = collection().update_one({"_id": product_id, "is_deleted": False}, update_ops)
+    return result.matched_count == 1
+
+
+def _to_document(fields: dict) -> dict:
+    document = dict(fields)
+    if "price" in document:
+        document["price_cents"] = _cents(document.pop("price"))
+    return document
+
+
+def _from_document(document: dict) -> dict:
+    product = {key: value for key, value in document.items() if key not in {"_id", "price_cents"}}
+    product["id"] = document["_id"]
+    product["price"] = (Decimal(document["price_cents"]) / 100).quantize(Decimal("0.01"))
+    return product
+
+
+def _cents(amount) -> int:
+    return int((Decimal(amount) * 100).to_integral_value())
+
+
+_ensured = set()
+_ensure_lock = threading.Lock()
+
+
+def _ensure_indexes(database):
+    """Create the indexes once per process and database (create_index is idempotent)."""
+    if database.name in _ensured:
+        return
+    with _ensure_lock:
+        if database.name in _ensured:
+            return
+        products = database[COLLECTION]
+        products.create_index("sku", unique=True, name="sku_unique")
+        products.create_index("category", name="category")
+        products.create_index("price_cents", name="price")
+        products.create_index("created_at", name="created_at")
+        products.create_index(PENDING_FIELD, name="outbox_pending")
+        _ensured.add(database.name)

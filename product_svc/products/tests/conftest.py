@@ -1,0 +1,122 @@
+import uuid
+
+import pytest
+from django.conf import settings as django_settings
+from pymongo import monitoring
+from rest_framework.test import APIClient
+
+from products import repository
+from products.cache import invalidate
+from products.relay import build_relay
+from shared import mongo
+from shared.testing import jwt
+from shared.testing.kafka import create_topic, delete_topic
+
+TEST_DB = f"test_product_{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session")
+def events_topic():
+    topic = create_topic(django_settings.KAFKA_BOOTSTRAP_SERVERS, prefix="test.product.events")
+    yield topic
+    delete_topic(django_settings.KAFKA_BOOTSTRAP_SERVERS, topic)
+
+
+@pytest.fixture(autouse=True)
+def catalog(settings, events_topic):
+    """A private MongoDB database and Kafka topic, empty at the start of every test."""
+    settings.MONGO_DB = TEST_DB
+    settings.PRODUCT_EVENTS_TOPIC = events_topic
+    database = mongo.get_database()
+    for name in database.list_collection_names():
+        database[name].delete_many({})
+    invalidate()
+    return database
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_database():
+    yield
+    mongo.get_client().drop_database(TEST_DB)
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def staff_api():
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {jwt.access_token(is_staff=True)}")
+    return client
+
+
+@pytest.fixture
+def customer_api():
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {jwt.access_token(is_staff=False)}")
+    return client
+
+
+@pytest.fixture
+def make_product(staff_api):
+    def make(**fields):
+        body = {
+            "sku": f"SKU-{uuid.uuid4().hex[:8]}",
+            "name": "Mug",
+            "category": "kitchen",
+            "price": "9.99",
+            **fields,
+        }
+        response = staff_api.post("/api/v1/products/", body, format="json")
+        assert response.status_code == 201, response.json()
+        return response.json()
+
+    return make
+
+
+@pytest.fixture
+def drain():
+    """Run the real relay until the outbox is empty; return how many events it sent."""
+
+    def run():
+        relay = build_relay()
+        sent = 0
+        for _ in range(100):  # bounded: a store that never drains fails the test instead of hanging it
+            batch = relay.run_once()
+            if not batch:
+                return sent
+            sent += batch
+        raise AssertionError("the outbox did not drain")
+
+    return run
+
+
+@pytest.fixture
+def mongo_commands(settings):
+    """Count the commands the service sends to MongoDB (round trips) during the test."""
+
+    class Counter(monitoring.CommandListener):
+        def __init__(self):
+            self.names = []
+
+        def started(self, event):
+            if event.command_name not in {"endSessions", "hello", "isMaster", "ping"}:
+                self.names.append(event.command_name)
+
+        def succeeded(self, event):
+            pass
+
+        def failed(self, event):
+            pass
+
+    counter = Counter()
+    original = dict(mongo._state)
+    client = mongo.MongoClient(settings.MONGO_URL, event_listeners=[counter], tz_aware=True)
+    mongo._state.update(pid=original["pid"], client=client)
+    repository.collection()  # indexes are already there; keep their creation out of the count
+    counter.names.clear()
+    yield counter
+    mongo._state.update(original)
+    client.close()
