@@ -3,11 +3,13 @@
 Stock levels and reservations on PostgreSQL, fed by Kafka, driven by the saga.
 """
 
+from shared.events import names
 from shared.settings.base import *  # noqa: F403
-from shared.settings.base import CACHES, SPECTACULAR_SETTINGS
+from shared.settings.base import CACHES, INSTALLED_APPS, SPECTACULAR_SETTINGS, env
 
 SERVICE_NAME = "inventory"
 
+INSTALLED_APPS = [*INSTALLED_APPS, "shared.outbox", "stock"]
 CACHES["default"]["KEY_PREFIX"] = SERVICE_NAME
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
@@ -15,3 +17,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Stock levels and reservations on PostgreSQL, fed by Kafka, driven by the saga.",
 }
 HEALTH_CHECKS = ["database", "redis", "rabbitmq", "kafka"]
+
+# Where messages go; overridable so tests use their own topics and streams.
+PRODUCT_EVENTS_TOPIC = env.str("PRODUCT_EVENTS_TOPIC", names.PRODUCT_EVENTS_TOPIC)
+INVENTORY_EVENTS_TOPIC = env.str("INVENTORY_EVENTS_TOPIC", names.INVENTORY_EVENTS_TOPIC)
+INVENTORY_CONSUMER_GROUP = env.str("INVENTORY_CONSUMER_GROUP", names.INVENTORY_CONSUMER_GROUP)
+LOW_STOCK_CHANNEL = env.str("LOW_STOCK_CHANNEL", names.LOW_STOCK_CHANNEL)
+LOW_STOCK_STREAM = env.str("LOW_STOCK_STREAM", names.LOW_STOCK_STREAM)

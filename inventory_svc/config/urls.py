@@ -1,7 +1,12 @@
 """URL routes of inventory_svc: the platform's common routes, then this service's API."""
 
+from django.urls import include, path
+
 from shared.urls import handler400, handler403, handler404, handler500, platform_urlpatterns
 
-urlpatterns = [*platform_urlpatterns()]
+urlpatterns = [
+    *platform_urlpatterns(),
+    path("api/v1/inventory/", include("stock.api.urls")),
+]
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

@@ -5,6 +5,7 @@ from shared.events import names
 _NUMBER = (int,)
 _STR = (str,)
 _MONEY = (str,)
+_LIST = (list,)
 
 # event type -> (required fields with types, optional fields with types)
 SCHEMAS: dict[str, tuple[dict, dict]] = {
@@ -34,6 +35,22 @@ SCHEMAS: dict[str, tuple[dict, dict]] = {
         },
     ),
     names.PRODUCT_DELETED: ({"product_id": _STR}, {}),
+    names.INVENTORY_CREATED: (
+        {"product_id": _STR, "sku": _STR, "quantity": _NUMBER, "reorder_threshold": _NUMBER},
+        {},
+    ),
+    # items: [{product_id, quantity}]
+    names.INVENTORY_RESERVED: ({"order_id": _STR, "items": _LIST}, {}),
+    names.INVENTORY_RELEASED: ({"order_id": _STR, "items": _LIST}, {}),
+    names.INVENTORY_ADJUSTED: (
+        {"product_id": _STR, "sku": _STR, "quantity": _NUMBER, "reserved": _NUMBER, "available": _NUMBER},
+        {"reason": _STR},
+    ),
+    # Saga commands and replies (Celery task kwargs); the event type is the task name.
+    names.RESERVE_STOCK_TASK: ({"order_id": _STR, "items": _LIST}, {}),
+    names.RELEASE_STOCK_TASK: ({"order_id": _STR}, {}),
+    names.ORDER_INVENTORY_RESERVED_TASK: ({"order_id": _STR}, {}),
+    names.ORDER_INVENTORY_FAILED_TASK: ({"order_id": _STR, "reason": _STR, "shortages": _LIST}, {}),
     names.INVENTORY_LOW_STOCK: (
         {"product_id": _STR, "sku": _STR, "available": _NUMBER, "reorder_threshold": _NUMBER},
         {},

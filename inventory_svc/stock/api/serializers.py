@@ -1,0 +1,79 @@
+from rest_framework import serializers
+
+from stock.models import Item, Movement
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(read_only=True)
+    available = serializers.IntegerField(read_only=True)
+    is_low_stock = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Item
+        fields = [
+            "id", "product_id", "sku", "quantity", "reserved", "available",
+            "reorder_threshold", "is_low_stock", "is_active", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["reserved", "is_active", "updated_at"]
+
+
+class ItemCreateSerializer(serializers.Serializer):
+    product_id = serializers.CharField(max_length=64)
+    sku = serializers.CharField(max_length=64)
+    quantity = serializers.IntegerField(min_value=0, max_value=10_000_000)
+    reorder_threshold = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False)
+
+
+class ItemAdjustSerializer(serializers.Serializer):
+    """PUT/PATCH of an item: the absolute new quantity, the threshold, the sku, and why."""
+
+    sku = serializers.CharField(max_length=64, required=False)
+    quantity = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False)
+    reorder_threshold = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ItemFilterSerializer(serializers.Serializer):
+    product_id = serializers.CharField(max_length=64, required=False)
+    low_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class MovementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Movement
+        fields = [
+            "id", "kind", "quantity_delta", "reserved_delta", "quantity_after",
+            "reserved_after", "order_id", "actor", "reason", "created_at",
+        ]  # fmt: skip
+
+
+class LineSerializer(serializers.Serializer):
+    product_id = serializers.CharField(max_length=64)
+    quantity = serializers.IntegerField(min_value=1, max_value=1000)
+
+
+class ReserveSerializer(serializers.Serializer):
+    order_id = serializers.CharField(max_length=64)
+    items = LineSerializer(many=True, allow_empty=False, max_length=100)
+
+
+class ReleaseSerializer(serializers.Serializer):
+    order_id = serializers.CharField(max_length=64)
+
+
+class ReservationAnswerSerializer(serializers.Serializer):
+    order_id = serializers.CharField()
+    status = serializers.CharField()
+    shortages = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class CheckQuerySerializer(serializers.Serializer):
+    product_id = serializers.CharField(max_length=64)
+    quantity = serializers.IntegerField(min_value=1, max_value=1_000_000)
+
+
+class CheckAnswerSerializer(serializers.Serializer):
+    product_id = serializers.CharField()
+    requested = serializers.IntegerField()
+    available = serializers.IntegerField()
+    in_stock = serializers.BooleanField()

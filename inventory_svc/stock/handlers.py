@@ -1,0 +1,75 @@
+"""handle_<event>(envelope): what inventory_svc does with each message it receives. Each runs in one
+transaction with its deduplication record, so a redelivered message changes nothing."""
+
+from contextlib import suppress
+
+from django.db import transaction
+
+from shared.correlation import reset_request_id, set_request_id
+from shared.events import Envelope, names
+from stock import services
+from stock.errors import ItemExists
+
+ACTOR = "inventory_svc"
+
+
+def handle_product_event(envelope: Envelope) -> bool:
+    """Apply a product.* event; False when it had been handled already (or is not ours)."""
+    handler = _PRODUCT_HANDLERS.get(envelope.event_type)
+    if handler is None:
+        return False
+    token = set_request_id(envelope.correlation_id)
+    try:
+        with transaction.atomic():
+            if not services.first_delivery(envelope.event_id, envelope.event_type):
+                return False
+            handler(envelope)
+            return True
+    finally:
+        reset_request_id(token)
+
+
+def _product_created(envelope):
+    data = envelope.data
+    # The same product announced twice under two event ids: the first one counts.
+    with suppress(ItemExists):
+        services.item_create(
+            product_id=data["product_id"],
+            sku=data["sku"],
+            quantity=data["initial_stock"],
+            actor="product.created",
+            correlation_id=envelope.correlation_id,
+        )
+
+
+def _product_updated(envelope):
+    if "sku" in envelope.data:
+        services.item_rename(product_id=envelope.data["product_id"], sku=envelope.data["sku"])
+
+
+def _product_deleted(envelope):
+    services.item_deactivate(product_id=envelope.data["product_id"])
+
+
+_PRODUCT_HANDLERS = {
+    names.PRODUCT_CREATED: _product_created,
+    names.PRODUCT_UPDATED: _product_updated,
+    names.PRODUCT_DELETED: _product_deleted,
+}
+
+
+def handle_reserve_stock(envelope: Envelope):
+    """The saga's reserve command: reserve all or nothing and reply through the outbox."""
+    return services.stock_reserve(
+        order_id=envelope.data["order_id"],
+        items=envelope.data["items"],
+        actor=ACTOR,
+        reply=True,
+        correlation_id=envelope.correlation_id,
+    )
+
+
+def handle_release_stock(envelope: Envelope):
+    return services.stock_release(
+        order_id=envelope.data["order_id"], actor=ACTOR, correlation_id=envelope.correlation_id
+    )

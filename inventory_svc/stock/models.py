@@ -1,0 +1,125 @@
+"""Stock per product, reservations per order, and the audit trail of every movement."""
+
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+
+
+class Item(models.Model):
+    """One product's stock. ``available = quantity - reserved``; the database refuses anything else."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    product_id = models.CharField(max_length=64, unique=True)
+    sku = models.CharField(max_length=64)
+    quantity = models.IntegerField(default=0)
+    reserved = models.IntegerField(default=0)
+    reorder_threshold = models.IntegerField(default=5)
+    is_active = models.BooleanField(default=True)
+    # Edge trigger of the low-stock alert: set when an alert went out, cleared when stock rises above.
+    low_stock_alerted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(reserved__gte=0), name="item_reserved_not_negative"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=F("reserved")), name="item_quantity_covers_reserved"
+            ),
+            models.CheckConstraint(condition=Q(reorder_threshold__gte=0), name="item_threshold_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.sku} ({self.available} available)"
+
+    @property
+    def available(self) -> int:
+        return self.quantity - self.reserved
+
+    @property
+    def is_low_stock(self) -> bool:
+        return self.available <= self.reorder_threshold
+
+
+class OrderReservation(models.Model):
+    """The answer given to one order's reserve request; asking again returns it and moves nothing."""
+
+    class Status(models.TextChoices):
+        RESERVED = "reserved"
+        FAILED = "failed"
+        RELEASED = "released"
+
+    order_id = models.CharField(max_length=64, primary_key=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    shortages = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.order_id}: {self.status}"
+
+
+class Reservation(models.Model):
+    """Units of one item held for one order."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active"
+        RELEASED = "released"
+
+    order = models.ForeignKey(OrderReservation, on_delete=models.PROTECT, related_name="lines")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="reservations")
+    quantity = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["order", "item"], name="one_reservation_per_order_item")
+        ]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.quantity} x {self.item_id} ({self.status})"
+
+
+class Movement(models.Model):
+    """One change of an item's stock: what, by how much, the result, why and by whom."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created"
+        RESERVED = "reserved"
+        RELEASED = "released"
+        ADJUSTED = "adjusted"
+        DEACTIVATED = "deactivated"
+        RENAMED = "renamed"
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    quantity_delta = models.IntegerField(default=0)
+    reserved_delta = models.IntegerField(default=0)
+    quantity_after = models.IntegerField()
+    reserved_after = models.IntegerField()
+    order_id = models.CharField(max_length=64, blank=True)
+    actor = models.CharField(max_length=100, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["item", "id"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.quantity_delta:+}/{self.reserved_delta:+} on {self.item_id}"
+
+
+class ProcessedEvent(models.Model):
+    """Event ids already handled (Kafka and Celery deliver at least once)."""
+
+    event_id = models.UUIDField(primary_key=True)
+    event_type = models.CharField(max_length=100)
+    processed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.event_type} {self.event_id}"

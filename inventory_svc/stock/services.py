@@ -1,0 +1,231 @@
+"""Every change of stock. Each public function is one transaction that also writes, to the outbox,
+everything the change announces; nothing is announced for a change that rolls back."""
+
+import math
+from collections import OrderedDict
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shared.events import names
+from stock import outbox
+from stock.errors import ItemExists, QuantityBelowReserved
+from stock.models import Item, Movement, OrderReservation, ProcessedEvent, Reservation
+
+
+def reorder_threshold_for(initial_stock: int) -> int:
+    """max(5, ceil(10 % of the initial stock))."""
+    return max(5, math.ceil(initial_stock / 10))
+
+
+def first_delivery(event_id, event_type) -> bool:
+    """Record ``event_id``; False if it was handled before. Call inside the handling transaction."""
+    try:
+        with transaction.atomic():
+            ProcessedEvent.objects.create(event_id=event_id, event_type=event_type)
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def item_create(*, product_id, sku, quantity, reorder_threshold=None, actor="", correlation_id=None) -> Item:
+    if reorder_threshold is None:
+        reorder_threshold = reorder_threshold_for(quantity)
+    try:
+        with transaction.atomic():
+            item = Item.objects.create(
+                product_id=product_id, sku=sku, quantity=quantity, reorder_threshold=reorder_threshold
+            )
+    except IntegrityError:
+        raise ItemExists(f"Product {product_id} already has an inventory item.") from None
+    _record(item, Movement.Kind.CREATED, quantity_delta=quantity, actor=actor)
+    outbox.announce(
+        names.INVENTORY_CREATED,
+        product_id=product_id,
+        data={
+            "product_id": product_id,
+            "sku": sku,
+            "quantity": quantity,
+            "reorder_threshold": reorder_threshold,
+        },
+        correlation_id=correlation_id,
+    )
+    _refresh_low_stock(item, correlation_id)
+    return item
+
+
+@transaction.atomic
+def item_adjust(*, item_id, quantity=None, reorder_threshold=None, sku=None, actor="", reason="",
+                correlation_id=None) -> Item:  # fmt: skip
+    item = Item.objects.select_for_update().get(id=item_id)
+    delta = 0
+    if quantity is not None:
+        if quantity < item.reserved:
+            raise QuantityBelowReserved(f"{item.reserved} units are reserved; quantity cannot go below that.")
+        delta = quantity - item.quantity
+        item.quantity = quantity
+    if reorder_threshold is not None:
+        item.reorder_threshold = reorder_threshold
+    if sku is not None:
+        item.sku = sku
+    item.save()
+    _record(item, Movement.Kind.ADJUSTED, quantity_delta=delta, actor=actor, reason=reason)
+    outbox.announce(
+        names.INVENTORY_ADJUSTED,
+        product_id=item.product_id,
+        data={
+            "product_id": item.product_id,
+            "sku": item.sku,
+            "quantity": item.quantity,
+            "reserved": item.reserved,
+            "available": item.available,
+            "reason": reason,
+        },
+        correlation_id=correlation_id,
+    )
+    _refresh_low_stock(item, correlation_id)
+    return item
+
+
+@transaction.atomic
+def item_rename(*, product_id, sku, correlation_id=None) -> Item | None:
+    item = Item.objects.select_for_update().filter(product_id=product_id).first()
+    if item is None or item.sku == sku:
+        return item
+    item.sku = sku
+    item.save(update_fields=["sku", "updated_at"])
+    _record(item, Movement.Kind.RENAMED, reason=f"sku is now {sku}")
+    return item
+
+
+@transaction.atomic
+def item_deactivate(*, product_id, correlation_id=None) -> Item | None:
+    item = Item.objects.select_for_update().filter(product_id=product_id).first()
+    if item is None or not item.is_active:
+        return item
+    item.is_active = False
+    item.save(update_fields=["is_active", "updated_at"])
+    _record(item, Movement.Kind.DEACTIVATED, reason="product deleted")
+    return item
+
+
+@transaction.atomic
+def stock_reserve(*, order_id, items, actor="", reply=False, correlation_id=None) -> OrderReservation:
+    """Reserve every line of the order or none. The first answer for an order id is final: asking again
+    returns it and moves nothing. With ``reply``, the saga's answer task goes to order_svc."""
+    try:
+        with transaction.atomic():
+            order = OrderReservation.objects.create(
+                order_id=order_id, status=OrderReservation.Status.RESERVED
+            )
+    except IntegrityError:  # answered before (or released before it was ever reserved)
+        return OrderReservation.objects.get(order_id=order_id)
+
+    wanted = _merge_lines(items)
+    # Row locks in one fixed order (by product id), so concurrent orders never deadlock.
+    locked = {
+        item.product_id: item
+        for item in Item.objects.select_for_update().filter(product_id__in=wanted).order_by("product_id")
+    }
+    shortages = []
+    for product_id, quantity in wanted.items():
+        item = locked.get(product_id)
+        available = item.available if item is not None and item.is_active else 0
+        if available < quantity:
+            shortages.append({"product_id": product_id, "requested": quantity, "available": available})
+    if shortages:
+        order.status = OrderReservation.Status.FAILED
+        order.shortages = shortages
+        order.save(update_fields=["status", "shortages", "updated_at"])
+        if reply:
+            outbox.reply_failed(order_id, shortages, correlation_id)
+        return order
+
+    for product_id, quantity in wanted.items():
+        item = locked[product_id]
+        item.reserved += quantity
+        item.save(update_fields=["reserved", "updated_at"])
+        Reservation.objects.create(order=order, item=item, quantity=quantity)
+        _record(item, Movement.Kind.RESERVED, reserved_delta=quantity, order_id=order_id, actor=actor)
+        _refresh_low_stock(item, correlation_id)
+    outbox.announce_order(
+        names.INVENTORY_RESERVED,
+        order_id=order_id,
+        data={"order_id": order_id, "items": [{"product_id": p, "quantity": q} for p, q in wanted.items()]},
+        correlation_id=correlation_id,
+    )
+    if reply:
+        outbox.reply_reserved(order_id, correlation_id)
+    return order
+
+
+@transaction.atomic
+def stock_release(*, order_id, actor="", correlation_id=None) -> OrderReservation:
+    """Give back what the order holds; again and again is fine. Releasing an order never reserved leaves
+    a marker, so a reserve request that arrives late (a cancel that raced it) reserves nothing."""
+    order, created = OrderReservation.objects.select_for_update().get_or_create(
+        order_id=order_id, defaults={"status": OrderReservation.Status.RELEASED}
+    )
+    if created or order.status == OrderReservation.Status.RELEASED:
+        return order
+    lines = list(order.lines.filter(status=Reservation.Status.ACTIVE).order_by("item__product_id"))
+    items = {
+        item.id: item
+        for item in Item.objects.select_for_update()
+        .filter(id__in=[line.item_id for line in lines])
+        .order_by("product_id")
+    }
+    released = []
+    for line in lines:
+        item = items[line.item_id]
+        item.reserved -= line.quantity
+        item.save(update_fields=["reserved", "updated_at"])
+        line.status = Reservation.Status.RELEASED
+        line.released_at = timezone.now()
+        line.save(update_fields=["status", "released_at"])
+        _record(item, Movement.Kind.RELEASED, reserved_delta=-line.quantity, order_id=order_id, actor=actor)
+        _refresh_low_stock(item, correlation_id)
+        released.append({"product_id": item.product_id, "quantity": line.quantity})
+    order.status = OrderReservation.Status.RELEASED
+    order.save(update_fields=["status", "updated_at"])
+    if released:
+        outbox.announce_order(
+            names.INVENTORY_RELEASED,
+            order_id=order_id,
+            data={"order_id": order_id, "items": released},
+            correlation_id=correlation_id,
+        )
+    return order
+
+
+def _merge_lines(items) -> "OrderedDict[str, int]":
+    merged: OrderedDict[str, int] = OrderedDict()
+    for line in items:
+        merged[line["product_id"]] = merged.get(line["product_id"], 0) + int(line["quantity"])
+    return OrderedDict(sorted(merged.items()))
+
+
+def _record(item, kind, *, quantity_delta=0, reserved_delta=0, order_id="", actor="", reason=""):
+    Movement.objects.create(
+        item=item,
+        kind=kind,
+        quantity_delta=quantity_delta,
+        reserved_delta=reserved_delta,
+        quantity_after=item.quantity,
+        reserved_after=item.reserved,
+        order_id=order_id,
+        actor=actor,
+        reason=reason,
+    )
+
+
+def _refresh_low_stock(item, correlation_id):
+    """Edge trigger: alert once when available falls to or below the threshold; re-arm above it."""
+    if item.is_low_stock and not item.low_stock_alerted:
+        item.low_stock_alerted = True
+        item.save(update_fields=["low_stock_alerted", "updated_at"])
+        outbox.alert_low_stock(item, correlation_id)
+    elif not item.is_low_stock and item.low_stock_alerted:
+        item.low_stock_alerted = False
+        item.save(update_fields=["low_stock_alerted", "updated_at"])

@@ -1,0 +1,67 @@
+"""The Celery app every worker service builds: JSON only, late acks, publisher confirms, and
+dead-letter queues for messages that can never be processed.
+
+Each queue of the saga (shared.events.names) is declared durable with a dead-letter exchange; a task that
+rejects a message without requeue (a poison message, or one that exhausted its retries) lands in
+``<queue>.dead`` for a person to look at, instead of being lost or retried forever.
+"""
+
+import os
+
+from celery import Celery
+from kombu import Exchange, Queue
+
+from shared.events import names
+
+DEAD_LETTER_EXCHANGE = Exchange("dead-letter", type="direct", durable=True)
+SAGA_QUEUES = (
+    names.ORDER_CREATED_QUEUE,
+    names.INVENTORY_RESERVED_QUEUE,
+    names.INVENTORY_FAILED_QUEUE,
+    names.INVENTORY_RELEASE_QUEUE,
+)
+
+
+def saga_queue(name: str) -> Queue:
+    return Queue(
+        name,
+        Exchange(name, type="direct", durable=True),
+        routing_key=name,
+        durable=True,
+        queue_arguments={
+            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE.name,
+            "x-dead-letter-routing-key": name,
+        },
+    )
+
+
+def dead_letter_queue(name: str) -> Queue:
+    return Queue(f"{name}.dead", DEAD_LETTER_EXCHANGE, routing_key=name, durable=True)
+
+
+def make_celery_app(service: str) -> Celery:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    app = Celery(f"{service}_svc")
+    # CELERY_BROKER_URL and any other CELERY_* setting come from the service's Django settings.
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        # A task is acknowledged only when it finished; a worker that dies mid-task gets it redelivered.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_queues=[*(saga_queue(q) for q in SAGA_QUEUES), *(dead_letter_queue(q) for q in SAGA_QUEUES)],
+        task_create_missing_queues=False,
+        # A task that fails for good is rejected, not acked: its message goes to the dead-letter queue.
+        task_acks_on_failure_or_timeout=False,
+        broker_transport_options={"confirm_publish": True},
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+        timezone="UTC",
+    )
+    app.autodiscover_tasks()
+    return app
