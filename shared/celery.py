@@ -9,6 +9,7 @@ rejects a message without requeue (a poison message, or one that exhausted its r
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 from kombu import Exchange, Queue
 
 from shared.events import names
@@ -39,6 +40,16 @@ def dead_letter_queue(name: str) -> Queue:
     return Queue(f"{name}.dead", DEAD_LETTER_EXCHANGE, routing_key=name, durable=True)
 
 
+def declare_saga_queues(app: Celery) -> None:
+    """Declare every saga queue and its dead-letter queue (idempotent). A message published to a queue
+    nobody declared yet would be dropped by its exchange, so senders and workers both call this."""
+    with app.connection_for_write() as conn:
+        channel = conn.default_channel
+        for name in SAGA_QUEUES:
+            saga_queue(name).bind(channel).declare()
+            dead_letter_queue(name).bind(channel).declare()
+
+
 def make_celery_app(service: str) -> Celery:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     app = Celery(f"{service}_svc")
@@ -64,4 +75,9 @@ def make_celery_app(service: str) -> Celery:
         timezone="UTC",
     )
     app.autodiscover_tasks()
+
+    @worker_ready.connect(weak=False)
+    def _declare_on_start(sender=None, **_):
+        declare_saga_queues(app)
+
     return app

@@ -4,7 +4,9 @@ import json
 
 from django.db import transaction
 
+from shared.celery import declare_saga_queues
 from shared.messaging.kafka import publish_confirmed
+from shared.messaging.redis_streams import ENVELOPE_FIELD
 from shared.outbox.models import OutboxMessage
 
 
@@ -26,6 +28,7 @@ class Publisher:
     def __init__(self, *, celery_app=None, redis_client=None):
         self.celery_app = celery_app
         self.redis_client = redis_client
+        self._queues_declared = False
 
     def __call__(self, messages):
         kafka = [m for m in messages if m.kind == OutboxMessage.Kind.KAFKA]
@@ -40,6 +43,9 @@ class Publisher:
                 self._send_redis(message)
 
     def _send_task(self, message):
+        if not self._queues_declared:
+            declare_saga_queues(self.celery_app)
+            self._queues_declared = True
         task, queue = message.destination.split("@", 1)
         # Publisher confirms are on (shared.celery), so send_task returns once the broker has the message.
         self.celery_app.send_task(task, kwargs=message.payload, queue=queue, task_id=str(message.event_id))
@@ -49,5 +55,5 @@ class Publisher:
         body = json.dumps(message.payload)
         pipe = self.redis_client.pipeline(transaction=True)
         pipe.publish(channel, body)
-        pipe.xadd(stream, {"envelope": body}, maxlen=100_000, approximate=True)
+        pipe.xadd(stream, {ENVELOPE_FIELD: body}, maxlen=100_000, approximate=True)
         pipe.execute()

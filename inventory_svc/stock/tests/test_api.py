@@ -1,0 +1,160 @@
+import uuid
+
+import pytest
+from django.core.management import call_command
+
+from stock import services
+from stock.models import Item
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/inventory/"
+
+
+def test_items_are_staff_only(api_for, make_item):
+    make_item()
+
+    assert api_for(None).get(URL).status_code == 401
+    assert api_for("customer").get(URL).status_code == 403
+    assert api_for("service").get(URL).status_code == 403
+    assert api_for("staff").get(URL).status_code == 200
+
+
+def test_item_shape_and_filters(staff_api, make_item):
+    plenty = make_item(quantity=50, reorder_threshold=5)
+    low = make_item(quantity=3, reorder_threshold=5)
+
+    everything = staff_api.get(URL).json()
+    only_low = staff_api.get(URL, {"low_stock": "true"}).json()
+    not_low = staff_api.get(URL, {"low_stock": "false"}).json()
+    by_product = staff_api.get(URL, {"product_id": plenty.product_id}).json()
+
+    assert everything["count"] == 2
+    assert set(everything["results"][0]) == {
+        "id", "product_id", "sku", "quantity", "reserved", "available",
+        "reorder_threshold", "is_low_stock", "is_active", "updated_at",
+    }  # fmt: skip
+    assert [i["product_id"] for i in only_low["results"]] == [low.product_id]
+    assert [i["product_id"] for i in not_low["results"]] == [plenty.product_id]
+    assert [i["id"] for i in by_product["results"]] == [str(plenty.id)]
+    assert staff_api.get(URL, {"low_stock": "maybe"}).status_code == 400
+
+
+def test_create_adjust_and_history(staff_api):
+    created = staff_api.post(URL, {"product_id": "p-api", "sku": "API-1", "quantity": 40}, format="json")
+    assert created.status_code == 201
+    item_id = created.json()["id"]
+    assert created.json()["reorder_threshold"] == 5
+
+    adjusted = staff_api.patch(f"{URL}{item_id}", {"quantity": 35, "reason": "stocktake"}, format="json")
+    history = staff_api.get(f"{URL}{item_id}/history").json()
+
+    assert adjusted.status_code == 200
+    assert adjusted.json()["quantity"] == 35
+    assert [(m["kind"], m["quantity_delta"], m["quantity_after"]) for m in history["results"]] == [
+        ("created", 40, 40),
+        ("adjusted", -5, 35),
+    ]
+    assert history["results"][1]["actor"] == "staff@example.com"
+    assert history["results"][1]["reason"] == "stocktake"
+
+
+def test_duplicate_product_is_409(staff_api, make_item):
+    item = make_item()
+
+    response = staff_api.post(URL, {"product_id": item.product_id, "sku": "X", "quantity": 1}, format="json")
+
+    assert response.status_code == 409
+
+
+def test_quantity_below_reserved_is_409(staff_api, make_item):
+    item = make_item(quantity=10)
+    services.stock_reserve(order_id="held", items=[{"product_id": item.product_id, "quantity": 6}])
+
+    response = staff_api.patch(f"{URL}{item.id}", {"quantity": 5}, format="json")
+
+    assert response.status_code == 409
+    assert Item.objects.get(id=item.id).quantity == 10
+
+
+@pytest.mark.parametrize("body", [{"quantity": -1}, {"quantity": "many"}, {"reorder_threshold": -2}])
+def test_bad_adjustments_are_400(staff_api, make_item, body):
+    item = make_item()
+
+    assert staff_api.patch(f"{URL}{item.id}", body, format="json").status_code == 400
+
+
+def test_unknown_item_is_404(staff_api):
+    assert staff_api.get(f"{URL}{uuid.uuid4()}").status_code == 404
+    assert staff_api.get(f"{URL}{uuid.uuid4()}/history").status_code == 404
+
+
+def test_reserve_and_release_over_http(service_api, make_item):
+    item = make_item(quantity=5)
+    body = {"order_id": "http-1", "items": [{"product_id": item.product_id, "quantity": 5}]}
+
+    reserved = service_api.post(f"{URL}reserve", body, format="json")
+    again = service_api.post(f"{URL}reserve", body, format="json")
+    short = service_api.post(f"{URL}reserve", {"order_id": "http-2", "items": body["items"]}, format="json")
+    released = service_api.post(f"{URL}release", {"order_id": "http-1"}, format="json")
+
+    assert (reserved.status_code, reserved.json()) == (200, {"order_id": "http-1", "status": "reserved"})
+    assert again.json() == reserved.json()
+    assert short.status_code == 409
+    assert short.json() == {
+        "order_id": "http-2",
+        "status": "failed",
+        "shortages": [{"product_id": item.product_id, "requested": 5, "available": 0}],
+    }
+    assert (released.status_code, released.json()["status"]) == (200, "released")
+    assert Item.objects.get(id=item.id).reserved == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"order_id": "x", "items": []},
+        {"order_id": "x", "items": [{"product_id": "p", "quantity": 0}]},
+        {"order_id": "x", "items": [{"product_id": "p", "quantity": 1001}]},
+        {"items": [{"product_id": "p", "quantity": 1}]},
+        {"order_id": "x", "items": "p"},
+    ],
+)
+def test_bad_reserve_requests_are_400(service_api, body):
+    assert service_api.post(f"{URL}reserve", body, format="json").status_code == 400
+
+
+def test_customers_cannot_reserve_or_release(customer_api):
+    body = {"order_id": "x", "items": [{"product_id": "p", "quantity": 1}]}
+
+    assert customer_api.post(f"{URL}reserve", body, format="json").status_code == 403
+    assert customer_api.post(f"{URL}release", {"order_id": "x"}, format="json").status_code == 403
+
+
+def test_check_is_open_to_any_authenticated_user(customer_api, api_for, make_item):
+    item = make_item(quantity=7)
+
+    response = customer_api.get(f"{URL}check", {"product_id": item.product_id, "quantity": 8})
+
+    assert response.json() == {
+        "product_id": item.product_id,
+        "requested": 8,
+        "available": 7,
+        "in_stock": False,
+    }
+    assert api_for(None).get(f"{URL}check", {"product_id": item.product_id, "quantity": 1}).status_code == 401
+    assert customer_api.get(f"{URL}check", {"product_id": item.product_id}).status_code == 400
+
+
+def test_list_costs_a_fixed_number_of_queries(staff_api, make_item, django_assert_num_queries):
+    for _ in range(5):
+        make_item()
+
+    with django_assert_num_queries(2):  # the count and the page
+        assert staff_api.get(URL, {"limit": 3}).json()["count"] == 5
+
+
+def test_openapi_schema_is_valid(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    schema = (tmp_path / "schema.yaml").read_text()
+    for route in ["/api/v1/inventory/reserve", "/api/v1/inventory/release", "/api/v1/inventory/check"]:
+        assert route in schema

@@ -1,0 +1,198 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from notifications.tests import mailpit
+from shared.testing import jwt
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings):
+    """A stream, consumer group and channel-layer prefix of the test's own, so tests never touch the
+    real stream nor see each other's alerts; the real SMTP server (Mailpit), where pytest-django would
+    keep mail in memory; and quick SMTP retries."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    tag = uuid.uuid4().hex[:10]
+    settings.LOW_STOCK_STREAM = f"test:low-stock:{tag}"
+    settings.LOW_STOCK_GROUP = f"test-group-{tag}"
+    settings.LOW_STOCK_CONSUMER = f"test-consumer-{tag}"
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            **django_settings.CHANNEL_LAYERS["default"],
+            "CONFIG": {**django_settings.CHANNEL_LAYERS["default"]["CONFIG"], "prefix": f"test:ws:{tag}:"},
+        }
+    }
+    settings.NOTIFICATION_SEND_ATTEMPTS = 3
+    settings.NOTIFICATION_SEND_BACKOFF_MS = 10
+    settings.NOTIFICATION_SEND_BUDGET_MS = 10_000
+    yield
+    client = redis_connection()
+    client.delete(settings.LOW_STOCK_STREAM)
+    # Group memberships a socket cut short by the test could not remove (they would expire in a day).
+    for key in client.scan_iter(match=f"test:ws:{tag}:*"):
+        client.delete(key)
+
+
+def redis_connection():
+    return redis.Redis.from_url(django_settings.REDIS_URL)
+
+
+@pytest.fixture
+def stream(settings):
+    """The test's stream, with the helpers tests need to write and inspect it."""
+
+    class Stream:
+        name = settings.LOW_STOCK_STREAM
+        group = settings.LOW_STOCK_GROUP
+        client = redis_connection()
+
+        def add(self, fields):
+            return self.client.xadd(self.name, fields)
+
+        def pending(self):
+            """How many entries were delivered to the group but not acknowledged."""
+            try:
+                return self.client.xpending(self.name, self.group)["pending"]
+            except redis.ResponseError:  # no group yet
+                return 0
+
+    return Stream()
+
+
+@pytest.fixture(scope="session")
+def _addresses_used():
+    """Every address the tests made; their messages leave Mailpit at the end of the session, when
+    Mailpit has surely stored them all (it indexes a message a moment after accepting it)."""
+    addresses = []
+    yield addresses
+    time.sleep(0.5)
+    for address in addresses:
+        mailpit.delete_messages_to(address)
+
+
+@pytest.fixture
+def recipient(_addresses_used):
+    """A unique address, so a test finds exactly its own messages in the shared Mailpit."""
+
+    def make():
+        address = f"ops-{uuid.uuid4().hex[:12]}@example.test"
+        _addresses_used.append(address)
+        return address
+
+    return make
+
+
+@pytest.fixture
+def admins(settings, recipient):
+    """ADMIN_ALERT_EMAILS set to two fresh addresses."""
+    settings.ADMIN_ALERT_EMAILS = [recipient(), recipient()]
+    return settings.ADMIN_ALERT_EMAILS
+
+
+@pytest.fixture
+def smtp_down(settings):
+    # Nothing listens on port 1 of loopback: every connection is refused at once.
+    settings.EMAIL_PORT = 1
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def staff_api():
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {jwt.access_token(is_staff=True)}")
+    return client
+
+
+@pytest.fixture
+def customer_api():
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {jwt.access_token(is_staff=False)}")
+    return client
+
+
+@pytest.fixture
+def service_api():
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {jwt.service_token('order')}")
+    return client
+
+
+MANAGE_PY = Path(__file__).resolve().parents[2] / "manage.py"
+
+
+class ListenerProcess:
+    """The real ``manage.py listen_low_stock``, in a subprocess, on the test's stream and database."""
+
+    def __init__(self, settings, log_path, heartbeat_path):
+        self.settings = settings
+        self.log_path = log_path
+        self.heartbeat_path = heartbeat_path
+        self.process = None
+
+    def start(self, **overrides):
+        database = connection.settings_dict
+        env = {
+            **os.environ,
+            "DATABASE_URL": "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(**database),
+            "LOW_STOCK_STREAM": self.settings.LOW_STOCK_STREAM,
+            "LOW_STOCK_GROUP": self.settings.LOW_STOCK_GROUP,
+            "LOW_STOCK_CONSUMER": self.settings.LOW_STOCK_CONSUMER,
+            "LOW_STOCK_BLOCK_MS": "300",
+            "ADMIN_ALERT_EMAILS": ",".join(self.settings.ADMIN_ALERT_EMAILS),
+            "CHANNEL_LAYER_PREFIX": self.settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
+            "EMAIL_PORT": str(self.settings.EMAIL_PORT),
+            "NOTIFICATION_SEND_ATTEMPTS": str(self.settings.NOTIFICATION_SEND_ATTEMPTS),
+            "NOTIFICATION_SEND_BACKOFF_MS": str(self.settings.NOTIFICATION_SEND_BACKOFF_MS),
+            "LOW_STOCK_CLAIM_IDLE_MS": "60000",
+            "HEARTBEAT_FILE": str(self.heartbeat_path),
+            **{name: str(value) for name, value in overrides.items()},
+        }
+        with open(self.log_path, "a") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, str(MANAGE_PY), "listen_low_stock"],
+                cwd=MANAGE_PY.parent,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        return self
+
+    def stop(self, timeout=15.0) -> int:
+        """SIGTERM, and the exit status once it stopped."""
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout)
+
+    def kill(self) -> None:
+        """SIGKILL: a crash, nothing runs after it."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+
+@pytest.fixture
+def listener(settings, transactional_db, tmp_path):
+    """Start it with ``listener.start(**env overrides)``; it is stopped after the test whatever happens
+    (before the test database is emptied: this fixture depends on it)."""
+    process = ListenerProcess(settings, tmp_path / "listener.log", tmp_path / "heartbeat")
+    yield process
+    if process.running():
+        process.kill()

@@ -1,0 +1,30 @@
+import uuid
+
+from notifications.models import Notification
+from shared.events import INVENTORY_LOW_STOCK, make_envelope
+
+
+def low_stock_event(correlation_id=None, **data):
+    """An inventory.low_stock envelope as inventory_svc makes it; any data field can be given."""
+    return make_envelope(
+        INVENTORY_LOW_STOCK,
+        {
+            "product_id": str(uuid.uuid4()),
+            "sku": f"SKU-{uuid.uuid4().hex[:8]}",
+            "available": 3,
+            "reorder_threshold": 5,
+            **data,
+        },
+        source="inventory_svc",
+        correlation_id=correlation_id,
+    )
+
+
+def make_notification(**fields) -> Notification:
+    defaults = {
+        "kind": Notification.Kind.TEST,
+        "recipient": f"ops-{uuid.uuid4().hex[:12]}@example.test",
+        "subject": "Hello",
+        "body": "Hello",
+    }
+    return Notification.objects.create(**{**defaults, **fields})
