@@ -2,9 +2,9 @@ import uuid
 
 import pytest
 from django.conf import settings as django_settings
-from rest_framework.test import APIClient
 
 from shared.testing import jwt
+from shared.testing.fixtures import api, client_with, customer_api, service_api, staff_api  # noqa: F401
 from shared.testing.kafka import create_topic, delete_topic
 from stock import services
 
@@ -23,27 +23,6 @@ def _private_destinations(settings, inventory_events_topic):
     settings.INVENTORY_EVENTS_TOPIC = inventory_events_topic
     settings.LOW_STOCK_CHANNEL = f"test:low-stock:{suffix}"
     settings.LOW_STOCK_STREAM = f"test:low-stock:stream:{suffix}"
-
-
-def _client(token):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    return client
-
-
-@pytest.fixture
-def staff_api():
-    return _client(jwt.access_token(is_staff=True, email="staff@example.com"))
-
-
-@pytest.fixture
-def customer_api():
-    return _client(jwt.access_token(is_staff=False))
-
-
-@pytest.fixture
-def service_api():
-    return _client(jwt.service_token("order"))
 
 
 @pytest.fixture
@@ -68,11 +47,4 @@ def api_for():
         "staff": jwt.access_token(is_staff=True),
         "service": jwt.service_token("order"),
     }
-
-    def make(kind):
-        client = APIClient()
-        if tokens[kind]:
-            client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens[kind]}")
-        return client
-
-    return make
+    return lambda kind: client_with(tokens[kind])

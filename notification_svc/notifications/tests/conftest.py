@@ -10,10 +10,9 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 from django.db import connection
-from rest_framework.test import APIClient
 
 from notifications.tests import mailpit
-from shared.testing import jwt
+from shared.testing.fixtures import api, customer_api, service_api, staff_api  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(autouse=True)
@@ -103,32 +102,6 @@ def admins(settings, recipient):
 def smtp_down(settings):
     # Nothing listens on port 1 of loopback: every connection is refused at once.
     settings.EMAIL_PORT = 1
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def staff_api():
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {jwt.access_token(is_staff=True)}")
-    return client
-
-
-@pytest.fixture
-def customer_api():
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {jwt.access_token(is_staff=False)}")
-    return client
-
-
-@pytest.fixture
-def service_api():
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {jwt.service_token('order')}")
-    return client
 
 
 MANAGE_PY = Path(__file__).resolve().parents[2] / "manage.py"

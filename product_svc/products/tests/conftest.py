@@ -3,13 +3,12 @@ import uuid
 import pytest
 from django.conf import settings as django_settings
 from pymongo import monitoring
-from rest_framework.test import APIClient
 
 from products import repository
 from products.cache import invalidate
 from products.relay import build_relay
 from shared import mongo
-from shared.testing import jwt
+from shared.testing.fixtures import api, customer_api, service_api, staff_api  # noqa: F401  (fixtures)
 from shared.testing.kafka import create_topic, delete_topic
 
 TEST_DB = f"test_product_{uuid.uuid4().hex[:8]}"
@@ -38,25 +37,6 @@ def catalog(settings, events_topic):
 def _drop_test_database():
     yield
     mongo.get_client().drop_database(TEST_DB)
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def staff_api():
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {jwt.access_token(is_staff=True)}")
-    return client
-
-
-@pytest.fixture
-def customer_api():
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {jwt.access_token(is_staff=False)}")
-    return client
 
 
 @pytest.fixture
