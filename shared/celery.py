@@ -9,10 +9,11 @@ rejects a message without requeue (a poison message, or one that exhausted its r
 import os
 
 from celery import Celery
+from celery.exceptions import Reject
 from celery.signals import worker_ready
 from kombu import Exchange, Queue
 
-from shared.events import names
+from shared.events import InvalidEnvelope, names, parse_envelope
 
 DEAD_LETTER_EXCHANGE = Exchange("dead-letter", type="direct", durable=True)
 SAGA_QUEUES = (
@@ -48,6 +49,30 @@ def declare_saga_queues(app: Celery) -> None:
         for name in SAGA_QUEUES:
             saga_queue(name).bind(channel).declare()
             dead_letter_queue(name).bind(channel).declare()
+
+
+def retry_on(*transient) -> dict:
+    """Task options: retry on ``transient`` errors with exponential backoff and jitter, at most ten times;
+    after that the message is rejected into its dead-letter queue."""
+    return {
+        "autoretry_for": transient,
+        "retry_backoff": True,
+        "retry_backoff_max": 60,
+        "retry_jitter": True,
+        "max_retries": 10,
+    }
+
+
+def task_envelope(kwargs: dict, expected_type: str):
+    """The envelope a saga task was called with; a message that is not one is rejected without requeue,
+    so it is dead-lettered instead of retried forever."""
+    try:
+        envelope = parse_envelope(kwargs)
+    except InvalidEnvelope as exc:
+        raise Reject(str(exc), requeue=False) from None
+    if envelope.event_type != expected_type:
+        raise Reject(f"expected {expected_type}, got {envelope.event_type}", requeue=False)
+    return envelope
 
 
 def make_celery_app(service: str) -> Celery:

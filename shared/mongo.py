@@ -10,6 +10,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from pymongo import MongoClient
@@ -72,3 +73,34 @@ def document_lock(key: str, *, ttl_seconds: float = 30.0, wait_seconds: float = 
         yield
     finally:
         locks.delete_one({"_id": key, "token": token})
+
+
+def now_ms() -> datetime:
+    """Now in UTC, to the millisecond: what a BSON date keeps, so a stored time reads back unchanged."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def cents(amount) -> int:
+    """A decimal amount of money as integer cents (exact, and plain range queries on every server)."""
+    return int((Decimal(amount) * 100).to_integral_value())
+
+
+def from_cents(value: int) -> Decimal:
+    return (Decimal(value) / 100).quantize(Decimal("0.01"))
+
+
+_ensured: set[tuple[str, str]] = set()
+_ensure_lock = threading.Lock()
+
+
+def ensure_indexes_once(database, collection_name: str, create) -> None:
+    """Call ``create(collection)`` once per process and database (create_index is idempotent, but a
+    round trip per request is not free)."""
+    key = (database.name, collection_name)
+    if key in _ensured:
+        return
+    with _ensure_lock:
+        if key not in _ensured:
+            create(database[collection_name])
+            _ensured.add(key)

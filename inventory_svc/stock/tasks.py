@@ -8,25 +8,15 @@ from celery import shared_task
 from celery.exceptions import Reject
 from django.db import InterfaceError, OperationalError
 
-from shared.events import InvalidEnvelope, names, parse_envelope
+from shared.celery import retry_on, task_envelope
+from shared.events import names
 from stock import handlers
 
-RETRY = {
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": True,
-    "retry_backoff_max": 60,
-    "retry_jitter": True,
-    "max_retries": 10,
-}
+RETRY = retry_on(OperationalError, InterfaceError)
 
 
 def _envelope(kwargs, expected_type):
-    try:
-        envelope = parse_envelope(kwargs)
-    except InvalidEnvelope as exc:
-        raise Reject(str(exc), requeue=False) from None
-    if envelope.event_type != expected_type:
-        raise Reject(f"expected {expected_type}, got {envelope.event_type}", requeue=False)
+    envelope = task_envelope(kwargs, expected_type)
     if not _valid_lines(envelope.data.get("items", [])):
         raise Reject("items must be [{product_id: str, quantity: 1..1000}]", requeue=False)
     return envelope

@@ -9,16 +9,13 @@ behave alike.
 """
 
 import re
-import threading
 import uuid
-from datetime import UTC, datetime
-from decimal import Decimal
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from shared.messaging.mongo_outbox import OUTBOX_FIELD, PENDING_FIELD, EmbeddedOutbox, outbox_update
-from shared.mongo import document_lock, get_database
+from shared.mongo import cents, document_lock, ensure_indexes_once, from_cents, get_database, now_ms
 
 COLLECTION = "products"
 ORDERINGS = {
@@ -37,7 +34,7 @@ class SkuTaken(Exception):
 
 def collection():
     database = get_database()
-    _ensure_indexes(database)
+    ensure_indexes_once(database, COLLECTION, _create_indexes)
     return database[COLLECTION]
 
 
@@ -49,12 +46,6 @@ def outbox() -> EmbeddedOutbox:
     return EmbeddedOutbox(collection(), lock_key=lock_key, purge_filter={"is_deleted": True})
 
 
-def _now() -> datetime:
-    """Now, to the millisecond: what BSON dates keep, so a stored product reads back unchanged."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
-
-
 def _is_duplicate(exc: OperationFailure) -> bool:
     # MongoDB says 11000; FerretDB 1.24 says so for inserts but reports an update's unique violation as
     # an InternalError from its SQLite backend.
@@ -62,7 +53,7 @@ def _is_duplicate(exc: OperationFailure) -> bool:
 
 
 def insert(*, fields: dict, outbox_entries: list[dict]) -> dict:
-    now = _now()
+    now = now_ms()
     document = {
         "_id": fields.pop("id", None) or str(uuid.uuid4()),
         **_to_document(fields),
@@ -106,9 +97,9 @@ def find(
         query["category"] = category
     price = {}
     if min_price is not None:
-        price["$gte"] = _cents(min_price)
+        price["$gte"] = cents(min_price)
     if max_price is not None:
-        price["$lte"] = _cents(max_price)
+        price["$lte"] = cents(max_price)
     if price:
         query["price_cents"] = price
     if search:
@@ -134,7 +125,7 @@ def update(product_id: str, plan) -> dict | None:
         if not changes:
             return _from_document(current)
         update_ops = outbox_update(outbox_entries) if outbox_entries else {"$set": {}}
-        update_ops["$set"].update({**_to_document(changes), "updated_at": _now()})
+        update_ops["$set"].update({**_to_document(changes), "updated_at": now_ms()})
         try:
             collection().update_one({"_id": product_id, "is_deleted": False}, update_ops)
         except OperationFailure as exc:
@@ -147,7 +138,7 @@ def update(product_id: str, plan) -> dict | None:
 
 def mark_deleted(product_id: str, *, outbox_entries: list[dict]) -> bool:
     update_ops = outbox_update(outbox_entries)
-    update_ops["$set"].update({"is_deleted": True, "is_active": False, "updated_at": _now()})
+    update_ops["$set"].update({"is_deleted": True, "is_active": False, "updated_at": now_ms()})
     with document_lock(lock_key(product_id)):
         result = collection().update_one({"_id": product_id, "is_deleted": False}, update_ops)
     return result.matched_count == 1
@@ -156,36 +147,20 @@ def mark_deleted(product_id: str, *, outbox_entries: list[dict]) -> bool:
 def _to_document(fields: dict) -> dict:
     document = dict(fields)
     if "price" in document:
-        document["price_cents"] = _cents(document.pop("price"))
+        document["price_cents"] = cents(document.pop("price"))
     return document
 
 
 def _from_document(document: dict) -> dict:
     product = {key: value for key, value in document.items() if key not in {"_id", "price_cents"}}
     product["id"] = document["_id"]
-    product["price"] = (Decimal(document["price_cents"]) / 100).quantize(Decimal("0.01"))
+    product["price"] = from_cents(document["price_cents"])
     return product
 
 
-def _cents(amount) -> int:
-    return int((Decimal(amount) * 100).to_integral_value())
-
-
-_ensured = set()
-_ensure_lock = threading.Lock()
-
-
-def _ensure_indexes(database):
-    """Create the indexes once per process and database (create_index is idempotent)."""
-    if database.name in _ensured:
-        return
-    with _ensure_lock:
-        if database.name in _ensured:
-            return
-        products = database[COLLECTION]
-        products.create_index("sku", unique=True, name="sku_unique")
-        products.create_index("category", name="category")
-        products.create_index("price_cents", name="price")
-        products.create_index("created_at", name="created_at")
-        products.create_index(PENDING_FIELD, name="outbox_pending")
-        _ensured.add(database.name)
+def _create_indexes(products):
+    products.create_index("sku", unique=True, name="sku_unique")
+    products.create_index("category", name="category")
+    products.create_index("price_cents", name="price")
+    products.create_index("created_at", name="created_at")
+    products.create_index(PENDING_FIELD, name="outbox_pending")

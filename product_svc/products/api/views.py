@@ -6,7 +6,6 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.viewsets import ViewSet
 
 from products import selectors, services
@@ -14,6 +13,7 @@ from products.api.serializers import ProductQuerySerializer, ProductSerializer, 
 from products.repository import SkuTaken
 from shared.auth.permissions import IsStaff
 from shared.errors import Conflict
+from shared.pagination import paginated
 
 
 def _sees_inactive(request) -> bool:
@@ -46,13 +46,9 @@ class ProductViewSet(ViewSet):
         query.is_valid(raise_exception=True)
         filters = dict(query.validated_data)
         total, products = selectors.product_list(include_inactive=_sees_inactive(request), **filters)
+        results = ProductSerializer(products, many=True).data
         return Response(
-            {
-                "count": total,
-                "next": _page_link(request, filters, total, forward=True),
-                "previous": _page_link(request, filters, total, forward=False),
-                "results": ProductSerializer(products, many=True).data,
-            }
+            paginated(request, total=total, limit=filters["limit"], offset=filters["offset"], results=results)
         )
 
     @extend_schema(responses=ProductSerializer)
@@ -100,17 +96,3 @@ class ProductViewSet(ViewSet):
         if product is None:
             raise NotFound()
         return product
-
-
-def _page_link(request, filters, total, *, forward):
-    limit, offset = filters["limit"], filters["offset"]
-    url = request.build_absolute_uri()
-    if forward:
-        if offset + limit >= total:
-            return None
-        return replace_query_param(replace_query_param(url, "limit", limit), "offset", offset + limit)
-    if offset <= 0:
-        return None
-    if offset - limit <= 0:
-        return remove_query_param(replace_query_param(url, "limit", limit), "offset")
-    return replace_query_param(replace_query_param(url, "limit", limit), "offset", offset - limit)
