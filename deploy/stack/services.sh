@@ -33,6 +33,19 @@ services_install() {
     "$DEPLOY_DIR/stack/run.sh" "$service" python manage.py collectstatic --no-input -v 0 \
       >>"$(log_file "$service")" 2>&1 || fail "$service" "collectstatic failed"
   done
+  _services_mint_tokens
+}
+
+SERVICE_TOKEN_CALLERS=(order)
+
+_services_mint_tokens() { # a fresh year-long service token per calling service, signed by user_svc
+  local dir="$STACK_DIR/secrets/service-tokens" caller
+  mkdir -p "$dir"
+  for caller in "${SERVICE_TOKEN_CALLERS[@]}"; do
+    (umask 077 && "$DEPLOY_DIR/stack/run.sh" user python manage.py issue_service_token "$caller" --days 365 \
+      >"$dir/$caller.jwt.new" 2>>"$(log_file user)") || fail user "cannot mint the service token of $caller"
+    mv "$dir/$caller.jwt.new" "$dir/$caller.jwt"
+  done
 }
 
 services_start() {

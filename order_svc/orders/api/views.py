@@ -1,0 +1,167 @@
+"""HTTP views of order_svc: parse, call one service or selector, serialize. Domain errors are mapped to
+statuses here: invalid input 400, inactive account 403, unknown or foreign order 404, transition 409,
+a dependency down 503 with a message naming it."""
+
+import re
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from pymongo.errors import PyMongoError
+from rest_framework import status
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.viewsets import ViewSet
+
+from orders import selectors, services
+from orders.api.serializers import (
+    OrderCreateSerializer,
+    OrderQuerySerializer,
+    OrderSerializer,
+    StatusChangeSerializer,
+)
+from orders.errors import IdempotencyKeyReused, InactiveUser, InvalidOrder, TransitionNotAllowed
+from shared.auth.permissions import IsPerson, IsStaff
+from shared.errors import Conflict
+from shared.http import DependencyUnavailable
+from shared.mongo import DocumentLocked
+
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+_IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="A retried POST with the same key returns the first order instead of a new one.",
+)  # fmt: skip
+_ORDER_ID = OpenApiParameter("id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Order id")
+
+
+class ServiceUnavailable(APIException):
+    status_code = 503
+    default_detail = "A dependency is unavailable, try again."
+    default_code = "service_unavailable"
+
+
+class OrderViewSet(ViewSet):
+    """Orders: a person creates and reads their own and cancels them; staff see all and move statuses."""
+
+    serializer_class = OrderSerializer
+
+    def get_permissions(self):
+        return [IsStaff()] if self.action == "set_status" else [IsPerson()]
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DependencyUnavailable):
+            exc = ServiceUnavailable(f"{exc.service} service unavailable, try again")
+        elif isinstance(exc, PyMongoError):
+            exc = ServiceUnavailable("order database unavailable, try again")
+        elif isinstance(exc, InvalidOrder):
+            exc = ValidationError(exc.detail)
+        elif isinstance(exc, InactiveUser):
+            exc = PermissionDenied("Your account is not active.")
+        elif isinstance(exc, TransitionNotAllowed | IdempotencyKeyReused):
+            exc = Conflict(
+                str(exc) if isinstance(exc, TransitionNotAllowed)
+                else "This Idempotency-Key was used for a different request."
+            )  # fmt: skip
+        elif isinstance(exc, DocumentLocked):
+            exc = Conflict("The order is being changed by another request; try again.")
+        return super().handle_exception(exc)
+
+    @extend_schema(parameters=[OrderQuerySerializer], responses=OrderSerializer(many=True))
+    def list(self, request):
+        query = OrderQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = dict(query.validated_data)
+        if not request.user.is_staff:
+            filters["user_id"] = str(request.user.id)
+        return self._page(request, filters)
+
+    @extend_schema(parameters=[OrderQuerySerializer], responses=OrderSerializer(many=True))
+    def for_user(self, request, user_id=None):
+        if not request.user.is_staff and user_id != str(request.user.id):
+            raise PermissionDenied("You may list only your own orders.")
+        query = OrderQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return self._page(request, {**query.validated_data, "user_id": user_id})
+
+    @extend_schema(
+        request=OrderCreateSerializer, parameters=[_IDEMPOTENCY_HEADER], responses={201: OrderSerializer}
+    )
+    def create(self, request):
+        payload = OrderCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not IDEMPOTENCY_KEY.match(key):
+            raise ValidationError({"Idempotency-Key": ["1 to 255 printable ASCII characters."]})
+        order, _created = services.order_create(
+            user_id=str(request.user.id),
+            user_token=_bearer(request),
+            items=payload.validated_data["items"],
+            shipping_address_id=payload.validated_data.get("shipping_address_id"),
+            idempotency_key=key,
+        )
+        # A replay answers like the first request did (201), so a client retrying blindly sees one outcome.
+        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[_ORDER_ID], responses=OrderSerializer)
+    def retrieve(self, request, pk=None):
+        return Response(OrderSerializer(self._get(request, pk)).data)
+
+    @extend_schema(parameters=[_ORDER_ID], responses=OrderSerializer)
+    def destroy(self, request, pk=None):
+        self._get(request, pk)
+        order = services.order_cancel(order_id=pk, reason=f"cancelled by {_actor(request)}")
+        if order is None:
+            raise NotFound()
+        return Response(OrderSerializer(order).data)
+
+    @extend_schema(parameters=[_ORDER_ID], request=StatusChangeSerializer, responses=OrderSerializer)
+    def set_status(self, request, pk=None):
+        payload = StatusChangeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        order = services.order_set_status(
+            order_id=pk, status=payload.validated_data["status"], reason=payload.validated_data.get("reason")
+        )
+        if order is None:
+            raise NotFound()
+        return Response(OrderSerializer(order).data)
+
+    def _get(self, request, pk):
+        order = selectors.order_get_visible(order_id=pk, user=request.user)
+        if order is None:
+            raise NotFound()
+        return order
+
+    def _page(self, request, filters):
+        total, orders = selectors.order_list(**filters)
+        return Response(
+            {
+                "count": total,
+                "next": _page_link(request, filters, total, forward=True),
+                "previous": _page_link(request, filters, total, forward=False),
+                "results": OrderSerializer(orders, many=True).data,
+            }
+        )
+
+
+def _bearer(request) -> str:
+    """The caller's own access token as sent (forwarded to user_svc to read the caller's address)."""
+    _scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip()
+
+
+def _actor(request) -> str:
+    return "staff" if request.user.is_staff else "customer"
+
+
+def _page_link(request, filters, total, *, forward):
+    limit, offset = filters["limit"], filters["offset"]
+    url = request.build_absolute_uri()
+    if forward:
+        if offset + limit >= total:
+            return None
+        return replace_query_param(replace_query_param(url, "limit", limit), "offset", offset + limit)
+    if offset <= 0:
+        return None
+    if offset - limit <= 0:
+        return remove_query_param(replace_query_param(url, "limit", limit), "offset")
+    return replace_query_param(replace_query_param(url, "limit", limit), "offset", offset - limit)

@@ -1,0 +1,191 @@
+"""Orders in MongoDB: the only code that knows the collection and its field names.
+
+Document: ``_id`` (uuid string), ``user_id``, ``status``, ``items`` (``product_id, sku, name,
+unit_price_cents, quantity, line_total_cents``), ``total_cents``, ``currency``, ``shipping_address``,
+``failure_reason``, ``shortages``, ``status_history`` (``status, at, reason``), ``idempotency`` (unique:
+``<user_id>:<Idempotency-Key>``, or the order id when no key was given, so the unique index never meets a
+null), ``fingerprint`` (of the request, to spot a key reused for another request), ``redrives`` and
+``driven_at`` (the reservation re-drive, see services.orders_redrive), ``created_at``, ``updated_at``,
+and the embedded outbox (shared.messaging.mongo_outbox).
+
+Money is integer cents (exact). Only plain operators, no transactions: MongoDB 7 and FerretDB 1.24 alike.
+Every status change is compare-and-set on the current status *under the document's lock*: FerretDB 1.24
+applies an update as an unlocked read-modify-write, so a conditional ``update_one`` alone is not atomic
+there; the lock (shared.mongo.document_lock, also taken by the relay) makes read-check-write one step.
+"""
+
+import threading
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import DuplicateKeyError
+
+from shared.messaging.mongo_outbox import OUTBOX_FIELD, PENDING_FIELD, EmbeddedOutbox
+from shared.mongo import document_lock, get_database
+
+COLLECTION = "orders"
+_PROJECTION = {OUTBOX_FIELD: 0}  # outbox_pending stays: the re-drive reads it
+CENT = Decimal("0.01")
+
+
+class IdempotencyKeyTaken(Exception):
+    """An order with this idempotency key exists already (``existing`` is it)."""
+
+    def __init__(self, existing: dict):
+        super().__init__(existing["id"])
+        self.existing = existing
+
+
+def collection():
+    database = get_database()
+    _ensure_indexes(database)
+    return database[COLLECTION]
+
+
+def lock_key(order_id: str) -> str:
+    return f"order:{order_id}"
+
+
+def outbox() -> EmbeddedOutbox:
+    return EmbeddedOutbox(collection(), lock_key=lock_key)
+
+
+def now() -> datetime:
+    """Now, to the millisecond: what BSON dates keep, so a stored order reads back unchanged."""
+    moment = datetime.now(UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def to_cents(amount) -> int:
+    return int((Decimal(amount) * 100).to_integral_value())
+
+
+def from_cents(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+def insert(document: dict, *, outbox_entries: list[dict]) -> dict:
+    """Store a new order with its outgoing messages in one single-document write.
+    Raise IdempotencyKeyTaken when its idempotency key was used before."""
+    stored = {**document, OUTBOX_FIELD: outbox_entries, PENDING_FIELD: bool(outbox_entries)}
+    try:
+        collection().insert_one(stored)
+    except DuplicateKeyError:
+        existing = find_by_idempotency(document["idempotency"])
+        if existing is None:  # pragma: no cover - the unique index is the only unique field besides _id
+            raise
+        raise IdempotencyKeyTaken(existing) from None
+    return _from_document(stored)
+
+
+def find_by_idempotency(idempotency: str) -> dict | None:
+    document = collection().find_one({"idempotency": idempotency}, _PROJECTION)
+    return _from_document(document) if document else None
+
+
+def get(order_id: str) -> dict | None:
+    document = collection().find_one({"_id": order_id}, _PROJECTION)
+    return _from_document(document) if document else None
+
+
+def find(*, user_id=None, status=None, offset=0, limit=20) -> tuple[int, list[dict]]:
+    query = {}
+    if user_id is not None:
+        query["user_id"] = user_id
+    if status is not None:
+        query["status"] = status
+    orders = collection()
+    total = orders.count_documents(query)
+    cursor = (
+        orders.find(query, _PROJECTION)
+        .sort([("created_at", DESCENDING), ("_id", ASCENDING)])
+        .skip(offset)
+        .limit(limit)
+    )
+    return total, [_from_document(document) for document in cursor]
+
+
+def stale_pending_ids(*, driven_before: datetime, limit: int = 500) -> list[str]:
+    cursor = (
+        collection().find({"status": "pending", "driven_at": {"$lt": driven_before}}, {"_id": 1}).limit(limit)
+    )
+    return [document["_id"] for document in cursor]
+
+
+def change(order_id: str, plan) -> tuple[dict | None, bool]:
+    """Change an order under its lock: ``plan(current)`` sees the order as it is now and returns None (no
+    change) or ``(status, reason, fields, outbox_entries)``; ``status`` None keeps the status.
+
+    A new status is written with the current one as the condition (compare-and-set) and appended to
+    ``status_history``; the outbox entries are part of the same single-document write. Return
+    ``(order, changed)``; the order is None when it does not exist.
+    """
+    with document_lock(lock_key(order_id)):
+        current = collection().find_one({"_id": order_id}, _PROJECTION)
+        if current is None:
+            return None, False
+        decision = plan(_from_document(current))
+        if decision is None:
+            return _from_document(current), False
+        status, reason, fields, outbox_entries = decision
+        moment = now()
+        sets = {**fields, "updated_at": moment}
+        pushes = {}
+        if status is not None:
+            sets["status"] = status
+            pushes["status_history"] = {"$each": [{"status": status, "at": moment, "reason": reason}]}
+        if outbox_entries:
+            pushes[OUTBOX_FIELD] = {"$each": outbox_entries}
+            sets[PENDING_FIELD] = True
+        update = {"$set": sets}
+        if pushes:
+            update["$push"] = pushes
+        result = collection().update_one({"_id": order_id, "status": current["status"]}, update)
+        if result.matched_count != 1:  # pragma: no cover - impossible while every writer holds the lock
+            return _from_document(current), False
+        document = collection().find_one({"_id": order_id}, _PROJECTION)
+    return _from_document(document), True
+
+
+def _from_document(document: dict) -> dict:
+    order = {
+        key: value
+        for key, value in document.items()
+        if key not in {"_id", "total_cents", "items", "idempotency", "fingerprint"}
+    }
+    order["id"] = document["_id"]
+    order["total"] = from_cents(document["total_cents"])
+    order["items"] = [
+        {
+            "product_id": line["product_id"],
+            "sku": line["sku"],
+            "name": line["name"],
+            "unit_price": from_cents(line["unit_price_cents"]),
+            "quantity": line["quantity"],
+            "line_total": from_cents(line["line_total_cents"]),
+        }
+        for line in document["items"]
+    ]
+    order["fingerprint"] = document.get("fingerprint")
+    return order
+
+
+_ensured = set()
+_ensure_lock = threading.Lock()
+
+
+def _ensure_indexes(database):
+    """Create the indexes once per process and database (create_index is idempotent)."""
+    if database.name in _ensured:
+        return
+    with _ensure_lock:
+        if database.name in _ensured:
+            return
+        orders = database[COLLECTION]
+        orders.create_index("idempotency", unique=True, name="idempotency_unique")
+        orders.create_index([("user_id", ASCENDING), ("created_at", DESCENDING)], name="user_created")
+        orders.create_index("created_at", name="created_at")
+        orders.create_index("status", name="status")
+        orders.create_index(PENDING_FIELD, name="outbox_pending")
+        _ensured.add(database.name)
