@@ -14,19 +14,16 @@ applies an update as an unlocked read-modify-write, so a conditional ``update_on
 there; the lock (shared.mongo.document_lock, also taken by the relay) makes read-check-write one step.
 """
 
-import threading
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from shared.messaging.mongo_outbox import OUTBOX_FIELD, PENDING_FIELD, EmbeddedOutbox
-from shared.mongo import document_lock, get_database
+from shared.mongo import document_lock, ensure_indexes_once, from_cents, get_database, now_ms
 
 COLLECTION = "orders"
 _PROJECTION = {OUTBOX_FIELD: 0}  # outbox_pending stays: the re-drive reads it
-CENT = Decimal("0.01")
 
 
 class IdempotencyKeyTaken(Exception):
@@ -39,7 +36,7 @@ class IdempotencyKeyTaken(Exception):
 
 def collection():
     database = get_database()
-    _ensure_indexes(database)
+    ensure_indexes_once(database, COLLECTION, _create_indexes)
     return database[COLLECTION]
 
 
@@ -49,20 +46,6 @@ def lock_key(order_id: str) -> str:
 
 def outbox() -> EmbeddedOutbox:
     return EmbeddedOutbox(collection(), lock_key=lock_key)
-
-
-def now() -> datetime:
-    """Now, to the millisecond: what BSON dates keep, so a stored order reads back unchanged."""
-    moment = datetime.now(UTC)
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
-def to_cents(amount) -> int:
-    return int((Decimal(amount) * 100).to_integral_value())
-
-
-def from_cents(cents: int) -> Decimal:
-    return (Decimal(cents) / 100).quantize(CENT)
 
 
 def insert(document: dict, *, outbox_entries: list[dict]) -> dict:
@@ -129,7 +112,7 @@ def change(order_id: str, plan) -> tuple[dict | None, bool]:
         if decision is None:
             return _from_document(current), False
         status, reason, fields, outbox_entries = decision
-        moment = now()
+        moment = now_ms()
         sets = {**fields, "updated_at": moment}
         pushes = {}
         if status is not None:
@@ -171,21 +154,9 @@ def _from_document(document: dict) -> dict:
     return order
 
 
-_ensured = set()
-_ensure_lock = threading.Lock()
-
-
-def _ensure_indexes(database):
-    """Create the indexes once per process and database (create_index is idempotent)."""
-    if database.name in _ensured:
-        return
-    with _ensure_lock:
-        if database.name in _ensured:
-            return
-        orders = database[COLLECTION]
-        orders.create_index("idempotency", unique=True, name="idempotency_unique")
-        orders.create_index([("user_id", ASCENDING), ("created_at", DESCENDING)], name="user_created")
-        orders.create_index("created_at", name="created_at")
-        orders.create_index("status", name="status")
-        orders.create_index(PENDING_FIELD, name="outbox_pending")
-        _ensured.add(database.name)
+def _create_indexes(orders):
+    orders.create_index("idempotency", unique=True, name="idempotency_unique")
+    orders.create_index([("user_id", ASCENDING), ("created_at", DESCENDING)], name="user_created")
+    orders.create_index("created_at", name="created_at")
+    orders.create_index("status", name="status")
+    orders.create_index(PENDING_FIELD, name="outbox_pending")

@@ -14,6 +14,7 @@ from orders import dependencies, repository
 from orders.errors import IdempotencyKeyReused, InactiveUser, InvalidOrder, TransitionNotAllowed
 from shared.events import make_envelope, names
 from shared.messaging.mongo_outbox import outbox_entry
+from shared.mongo import cents, now_ms
 
 SOURCE = "order_svc"
 PENDING, CONFIRMED, FAILED, CANCELLED, SHIPPED, DELIVERED = (
@@ -94,11 +95,11 @@ def order_create(
             raise InvalidOrder({"shipping_address_id": ["No such address of yours."]})
 
     order_id = str(uuid.uuid4())
-    moment = repository.now()
+    moment = now_ms()
     order_lines = []
     for product_id, quantity in lines.items():
         product = products[product_id]
-        unit_cents = repository.to_cents(product["price"])
+        unit_cents = cents(product["price"])
         order_lines.append(
             {
                 "product_id": product_id,
@@ -216,7 +217,7 @@ def orders_redrive() -> dict:
     command has not even left (the relay or broker is down) is not counted as a re-drive. Return counts.
     """
     timeout = timedelta(seconds=settings.ORDER_PENDING_TIMEOUT_SECONDS)
-    cutoff = repository.now() - timeout
+    cutoff = now_ms() - timeout
     counts = {"redriven": 0, "failed": 0}
     for order_id in repository.stale_pending_ids(driven_before=cutoff):
         outcome = {}
@@ -224,7 +225,7 @@ def orders_redrive() -> dict:
         def plan(current, outcome=outcome):
             if current["status"] != PENDING or current["driven_at"] >= cutoff:
                 return None
-            moment = repository.now()
+            moment = now_ms()
             if current.get("outbox_pending"):
                 return None, None, {"driven_at": moment}, []
             if current.get("redrives", 0) >= settings.ORDER_MAX_REDRIVES:

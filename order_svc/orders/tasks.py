@@ -6,41 +6,25 @@ handled (not an envelope, wrong type) is rejected without requeue, so it lands i
 """
 
 from celery import shared_task
-from celery.exceptions import Reject
 from pymongo.errors import PyMongoError
 
 from orders import handlers, services
 from orders.names import REDRIVE_TASK
-from shared.events import InvalidEnvelope, names, parse_envelope
+from shared.celery import retry_on, task_envelope
+from shared.events import names
 from shared.mongo import DocumentLocked
 
-RETRY = {
-    "autoretry_for": (PyMongoError, DocumentLocked),
-    "retry_backoff": True,
-    "retry_backoff_max": 60,
-    "retry_jitter": True,
-    "max_retries": 10,
-}
-
-
-def _envelope(kwargs, expected_type):
-    try:
-        envelope = parse_envelope(kwargs)
-    except InvalidEnvelope as exc:
-        raise Reject(str(exc), requeue=False) from None
-    if envelope.event_type != expected_type:
-        raise Reject(f"expected {expected_type}, got {envelope.event_type}", requeue=False)
-    return envelope
+RETRY = retry_on(PyMongoError, DocumentLocked)
 
 
 @shared_task(name=names.ORDER_INVENTORY_RESERVED_TASK, **RETRY)
 def inventory_reserved(**kwargs):
-    return handlers.handle_inventory_reserved(_envelope(kwargs, names.ORDER_INVENTORY_RESERVED_TASK))
+    return handlers.handle_inventory_reserved(task_envelope(kwargs, names.ORDER_INVENTORY_RESERVED_TASK))
 
 
 @shared_task(name=names.ORDER_INVENTORY_FAILED_TASK, **RETRY)
 def inventory_failed(**kwargs):
-    return handlers.handle_inventory_failed(_envelope(kwargs, names.ORDER_INVENTORY_FAILED_TASK))
+    return handlers.handle_inventory_failed(task_envelope(kwargs, names.ORDER_INVENTORY_FAILED_TASK))
 
 
 @shared_task(name=REDRIVE_TASK)

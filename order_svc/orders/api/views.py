@@ -10,7 +10,6 @@ from pymongo.errors import PyMongoError
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.viewsets import ViewSet
 
 from orders import selectors, services
@@ -25,6 +24,7 @@ from shared.auth.permissions import IsPerson, IsStaff
 from shared.errors import Conflict
 from shared.http import DependencyUnavailable
 from shared.mongo import DocumentLocked
+from shared.pagination import paginated
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -134,12 +134,13 @@ class OrderViewSet(ViewSet):
     def _page(self, request, filters):
         total, orders = selectors.order_list(**filters)
         return Response(
-            {
-                "count": total,
-                "next": _page_link(request, filters, total, forward=True),
-                "previous": _page_link(request, filters, total, forward=False),
-                "results": OrderSerializer(orders, many=True).data,
-            }
+            paginated(
+                request,
+                total=total,
+                limit=filters["limit"],
+                offset=filters["offset"],
+                results=OrderSerializer(orders, many=True).data,
+            )
         )
 
 
@@ -151,17 +152,3 @@ def _bearer(request) -> str:
 
 def _actor(request) -> str:
     return "staff" if request.user.is_staff else "customer"
-
-
-def _page_link(request, filters, total, *, forward):
-    limit, offset = filters["limit"], filters["offset"]
-    url = request.build_absolute_uri()
-    if forward:
-        if offset + limit >= total:
-            return None
-        return replace_query_param(replace_query_param(url, "limit", limit), "offset", offset + limit)
-    if offset <= 0:
-        return None
-    if offset - limit <= 0:
-        return remove_query_param(replace_query_param(url, "limit", limit), "offset")
-    return replace_query_param(replace_query_param(url, "limit", limit), "offset", offset - limit)
