@@ -7,13 +7,13 @@ import uuid
 import pytest
 import requests
 from django.conf import settings as django_settings
-from pymongo import monitoring
 
 from orders import repository
 from orders.relay import build_relay
 from shared import mongo
 from shared.testing import jwt
 from shared.testing.fixtures import api, client_with  # noqa: F401  (fixture)
+from shared.testing.mongo import counting_commands
 from shared.testing.rabbitmq import create_vhost, delete_vhost
 
 TEST_DB = f"test_order_{uuid.uuid4().hex[:8]}"
@@ -147,27 +147,5 @@ def outbox_of(order_id: str) -> list[dict]:
 @pytest.fixture
 def mongo_commands(settings):
     """Count the commands the service sends to MongoDB (round trips) during the test."""
-
-    class Counter(monitoring.CommandListener):
-        def __init__(self):
-            self.names = []
-
-        def started(self, event):
-            if event.command_name not in {"endSessions", "hello", "isMaster", "ping"}:
-                self.names.append(event.command_name)
-
-        def succeeded(self, event):
-            pass
-
-        def failed(self, event):
-            pass
-
-    counter = Counter()
-    original = dict(mongo._state)
-    client = mongo.MongoClient(settings.MONGO_URL, event_listeners=[counter], tz_aware=True)
-    mongo._state.update(pid=original["pid"], client=client)
-    repository.collection()
-    counter.names.clear()
-    yield counter
-    mongo._state.update(original)
-    client.close()
+    with counting_commands(warm_up=repository.collection) as counter:
+        yield counter

@@ -2,7 +2,6 @@ import uuid
 
 import pytest
 from django.conf import settings as django_settings
-from pymongo import monitoring
 
 from products import repository
 from products.cache import invalidate
@@ -10,6 +9,7 @@ from products.relay import build_relay
 from shared import mongo
 from shared.testing.fixtures import api, customer_api, service_api, staff_api  # noqa: F401  (fixtures)
 from shared.testing.kafka import create_topic, delete_topic
+from shared.testing.mongo import counting_commands
 
 TEST_DB = f"test_product_{uuid.uuid4().hex[:8]}"
 
@@ -76,27 +76,5 @@ def drain():
 @pytest.fixture
 def mongo_commands(settings):
     """Count the commands the service sends to MongoDB (round trips) during the test."""
-
-    class Counter(monitoring.CommandListener):
-        def __init__(self):
-            self.names = []
-
-        def started(self, event):
-            if event.command_name not in {"endSessions", "hello", "isMaster", "ping"}:
-                self.names.append(event.command_name)
-
-        def succeeded(self, event):
-            pass
-
-        def failed(self, event):
-            pass
-
-    counter = Counter()
-    original = dict(mongo._state)
-    client = mongo.MongoClient(settings.MONGO_URL, event_listeners=[counter], tz_aware=True)
-    mongo._state.update(pid=original["pid"], client=client)
-    repository.collection()  # indexes are already there; keep their creation out of the count
-    counter.names.clear()
-    yield counter
-    mongo._state.update(original)
-    client.close()
+    with counting_commands(warm_up=repository.collection) as counter:
+        yield counter
