@@ -1,0 +1,134 @@
+"""The platform's two data flows, end to end, through the gateway only, as a client would see them."""
+
+import os
+import subprocess
+import time
+import uuid
+
+import pytest
+import requests
+
+from tests.conftest import RUN_SH
+
+pytestmark = pytest.mark.slow
+PASSWORD = "correct-horse-battery-7"
+
+
+def _wait(predicate, timeout=20.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _login(gateway_url, email):
+    response = requests.post(
+        f"{gateway_url}/api/v1/auth/login", json={"email": email, "password": PASSWORD}, timeout=10
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access']}"}
+
+
+@pytest.fixture(scope="module")
+def staff(gateway_url):
+    """A staff account made the way an operator makes one (createsuperuser), logged in through the gateway."""
+    email = f"staff-{uuid.uuid4().hex[:8]}@example.com"
+    subprocess.run(
+        [str(RUN_SH), "user", "python", "manage.py", "createsuperuser", "--noinput", "--email", email],
+        env={**os.environ, "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
+        check=True,
+        capture_output=True,
+    )
+    return _login(gateway_url, email)
+
+
+@pytest.fixture(scope="module")
+def customer(gateway_url):
+    email = f"buyer-{uuid.uuid4().hex[:8]}@example.com"
+    registered = requests.post(
+        f"{gateway_url}/api/v1/auth/register", json={"email": email, "password": PASSWORD}, timeout=10
+    )
+    assert registered.status_code == 201, registered.text
+    return _login(gateway_url, email)
+
+
+def _item(gateway_url, staff, product_id):
+    found = requests.get(
+        f"{gateway_url}/api/v1/inventory/", params={"product_id": product_id}, headers=staff, timeout=10
+    )
+    results = found.json()["results"]
+    return results[0] if results else None
+
+
+def _order_settled(gateway_url, customer, order_id):
+    order = requests.get(f"{gateway_url}/api/v1/orders/{order_id}", headers=customer, timeout=10).json()
+    return order if order["status"] != "pending" else None
+
+
+def test_product_creation_then_order_low_stock_failure_and_cancel(gateway_url, mailpit_url, staff, customer):
+    # Flow 1: staff creates a product with 40 units -> its inventory item appears with threshold 5.
+    sku = f"E2E-{uuid.uuid4().hex[:8]}"
+    created = requests.post(
+        f"{gateway_url}/api/v1/products/",
+        json={
+            "sku": sku,
+            "name": f"Mug {sku}",
+            "category": "kitchen",
+            "price": "12.50",
+            "initial_stock": 40,
+        },
+        headers=staff,
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    product_id = created.json()["id"]
+    item = _wait(lambda: _item(gateway_url, staff, product_id), what="the inventory item")
+    assert (item["quantity"], item["reorder_threshold"], item["available"]) == (40, 5, 40)
+
+    # Flow 2: the customer browses, orders 36 -> confirmed, 4 left, one low-stock email and notification.
+    listed = requests.get(f"{gateway_url}/api/v1/products/", params={"search": sku}, timeout=10).json()
+    assert [p["id"] for p in listed["results"]] == [product_id]
+    order = requests.post(
+        f"{gateway_url}/api/v1/orders/", json={"items": [{"product_id": product_id, "quantity": 36}]},
+        headers=customer, timeout=10,
+    )  # fmt: skip
+    assert order.status_code == 201, order.text
+    assert (order.json()["status"], order.json()["total"]) == ("pending", "450.00")
+    confirmed = _wait(lambda: _order_settled(gateway_url, customer, order.json()["id"]), what="the saga")
+    assert confirmed["status"] == "confirmed"
+    assert _item(gateway_url, staff, product_id)["available"] == 4
+
+    def low_stock_mail():
+        found = requests.get(f"{mailpit_url}/api/v1/search", params={"query": sku}, timeout=10).json()
+        return found["messages"]
+
+    assert len(_wait(low_stock_mail, what="the low-stock email")) == 1
+
+    def sent_notification():
+        listed = requests.get(
+            f"{gateway_url}/api/v1/notifications/",
+            params={"kind": "low_stock", "status": "sent"},
+            headers=staff,
+            timeout=10,
+        ).json()
+        return [n for n in listed["results"] if sku in n["subject"]]
+
+    assert _wait(sent_notification, what="the sent notification")
+
+    # Flow 3: an order beyond the stock fails with the shortage; cancelling the first gives the 36 back.
+    second = requests.post(
+        f"{gateway_url}/api/v1/orders/", json={"items": [{"product_id": product_id, "quantity": 10}]},
+        headers=customer, timeout=10,
+    ).json()  # fmt: skip
+    failed = _wait(lambda: _order_settled(gateway_url, customer, second["id"]), what="the second order")
+    assert failed["status"] == "failed"
+    assert "insufficient stock" in failed["failure_reason"]
+    cancelled = requests.delete(
+        f"{gateway_url}/api/v1/orders/{order.json()['id']}", headers=customer, timeout=10
+    )
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
+    _wait(lambda: _item(gateway_url, staff, product_id)["available"] == 40, what="the released stock")
