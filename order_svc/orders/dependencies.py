@@ -17,19 +17,26 @@ from shared.http import DependencyUnavailable, ServiceClient
 logger = logging.getLogger("orders.dependencies")
 
 _clients: dict[tuple[str, str], ServiceClient] = {}
+_file_tokens: dict[str, str] = {}
 
 
 def service_token() -> str | None:
-    """The service credential: SERVICE_TOKEN (tests), else the content of SERVICE_TOKEN_FILE."""
+    """The service credential: SERVICE_TOKEN (tests), else the content of SERVICE_TOKEN_FILE, read once
+    per process (the client asks for it on every call; a token lives a year)."""
     if settings.SERVICE_TOKEN:
         return settings.SERVICE_TOKEN
-    if settings.SERVICE_TOKEN_FILE:
+    if not settings.SERVICE_TOKEN_FILE:
+        return None
+    path = settings.SERVICE_TOKEN_FILE
+    if path not in _file_tokens:
         try:
-            return Path(settings.SERVICE_TOKEN_FILE).read_text().strip()
+            _file_tokens[path] = Path(path).read_text().strip()
         except OSError as exc:
-            # Sent without a credential, the call is refused and surfaces as a 503 naming the service.
+            # Sent without a credential, the call is refused and surfaces as a 503 naming the service;
+            # nothing is cached, so a token that appears later is picked up.
             logger.error("cannot read SERVICE_TOKEN_FILE: %s", exc)
-    return None
+            return None
+    return _file_tokens[path]
 
 
 def _client(service: str, base_url: str) -> ServiceClient:
