@@ -1,13 +1,17 @@
 """HTTP middleware every service installs first."""
 
 import logging
+import re
 import time
 
 from django.conf import settings
+from django.urls import get_script_prefix, set_script_prefix
 
 from shared.correlation import clean_request_id, reset_request_id, set_request_id
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# One path segment, as the gateway sends it ("/inventory"); anything else is ignored.
+FORWARDED_PREFIX = re.compile(r"^/[a-z][a-z0-9_-]{0,31}$")
 logger = logging.getLogger("shared.request")
 
 
@@ -44,3 +48,28 @@ class RequestIdMiddleware:
             return response
         finally:
             reset_request_id(token)
+
+
+class ForwardedPrefixMiddleware:
+    """Serve under the prefix the gateway strips (``X-Forwarded-Prefix: /inventory``).
+
+    The gateway maps ``/inventory/admin/...`` to this service's ``/admin/...``; with the prefix as the
+    script name, the admin's and the docs' links, redirects and login ``next`` URLs keep it.
+    The value only shapes the URLs this service prints, so no trust in the sender is needed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        prefix = request.headers.get("X-Forwarded-Prefix", "")
+        if not FORWARDED_PREFIX.match(prefix):
+            return self.get_response(request)
+        request.META["SCRIPT_NAME"] = prefix
+        request.path = prefix + request.path_info
+        previous = get_script_prefix()
+        set_script_prefix(prefix + "/")
+        try:
+            return self.get_response(request)
+        finally:
+            set_script_prefix(previous)  # the prefix is per thread: never leak it into the next request

@@ -123,7 +123,7 @@ def test_required_settings_are_set_in_compose_and_in_the_local_stack(service):
     local |= set(env_file_vars(DEPLOY / f"env/local/{service}.env"))
     assert not required - local, f"deploy/env/local/{{common,{service}}}.env lack {required - local}"
     runs = [name for name, spec in compose().items() if spec.get("working_dir") == f"/app/{service}_svc"]
-    assert f"{service}-web" in runs and f"{service}-migrate" in runs
+    assert {f"{service}-web-1", f"{service}-web-2", f"{service}-migrate"} <= set(runs)
     for name in runs:
         missing = required - compose_env(compose()[name])
         assert not missing, f"compose service {name} lacks required settings {sorted(missing)}"
@@ -141,15 +141,32 @@ def test_gateway_sets_every_template_variable_and_mounts_the_template():
     assert mounts[gateway["environment"]["NGINX_NJS_DIR"]] == "./deploy/nginx"
 
 
+def upstream_variable(process):
+    """The gateway template variable listing a process's instances: order-web-2 -> ORDER_SERVERS."""
+    return re.sub(r"-web(-\d+)?$", "", process).upper().replace("-", "_") + "_SERVERS"
+
+
 def test_gateway_upstreams_are_the_procfile_processes_on_their_ports():
     listening = {name: re.search(r"(?:--bind \S+:|--port )(\d+)", cmd) for name, _, cmd in procfile()}
-    ports = {name: match.group(1) for name, match in listening.items() if match}  # workers listen on none
+    expected = {}
+    for name, match in listening.items():
+        if match:  # workers listen on none
+            expected.setdefault(upstream_variable(name), []).append((name, match.group(1)))
+    assert all(len(servers) >= 2 for v, servers in expected.items() if v != "NOTIFICATION_WS_SERVERS")
     upstreams = {k: v for k, v in compose()["gateway"]["environment"].items() if k.endswith("_SERVERS")}
-    assert len(upstreams) == len(ports)
+    assert upstreams.keys() == expected.keys()
     for variable, servers in upstreams.items():
-        process = variable.removesuffix("_SERVERS").lower().replace("_", "-")
-        process = process if "-" in process else f"{process}-web"
-        assert re.findall(r"server ([\w-]+):(\d+)", servers) == [(process, ports[process])], variable
+        assert re.findall(r"server ([\w-]+):(\d+)", servers) == expected[variable], variable
+
+
+def test_local_gateway_upstreams_list_every_procfile_instance():
+    raw = (DEPLOY / "Procfile").read_text()
+    expected = {}
+    for name, port_var in re.findall(r"^([\w-]+): .*(?:--bind \S+:|--port )\$\{(\w+)\}", raw, re.M):
+        expected.setdefault(upstream_variable(name), []).append(port_var)
+    gateway_sh = (DEPLOY / "stack/gateway.sh").read_text()
+    rendered = dict(re.findall(r'(\w+_SERVERS)="\$\(_gateway_servers ([^)]*)\)"', gateway_sh))
+    assert {k: re.findall(r'"\$(\w+)"', v) for k, v in rendered.items()} == expected
 
 
 def test_each_local_stack_server_port_belongs_to_a_compose_server():

@@ -21,11 +21,14 @@ _gateway_render() {
     NGINX_TEMP_DIR="$STACK_DIR/nginx/temp" \
     NGINX_NJS_DIR="$DEPLOY_DIR/nginx" \
     GATEWAY_LISTEN="$STACK_HOST:$GATEWAY_PORT" \
-    PRODUCT_SERVERS="$(_gateway_servers "$PRODUCT_PORT")" \
-    ORDER_SERVERS="$(_gateway_servers "$ORDER_PORT")" \
-    INVENTORY_SERVERS="$(_gateway_servers "$INVENTORY_PORT")" \
-    USER_SERVERS="$(_gateway_servers "$USER_PORT")" \
-    NOTIFICATION_SERVERS="$(_gateway_servers "$NOTIFICATION_PORT")" \
+    CORS_ALLOWED_ORIGINS="$CORS_ALLOWED_ORIGINS" \
+    GATEWAY_AUTH_RATE="$GATEWAY_AUTH_RATE" \
+    GATEWAY_AUTH_BURST="$GATEWAY_AUTH_BURST" \
+    PRODUCT_SERVERS="$(_gateway_servers "$PRODUCT_PORT" "$PRODUCT_PORT_2")" \
+    ORDER_SERVERS="$(_gateway_servers "$ORDER_PORT" "$ORDER_PORT_2")" \
+    INVENTORY_SERVERS="$(_gateway_servers "$INVENTORY_PORT" "$INVENTORY_PORT_2")" \
+    USER_SERVERS="$(_gateway_servers "$USER_PORT" "$USER_PORT_2")" \
+    NOTIFICATION_SERVERS="$(_gateway_servers "$NOTIFICATION_PORT" "$NOTIFICATION_PORT_2")" \
     NOTIFICATION_WS_SERVERS="$(_gateway_servers "$NOTIFICATION_WS_PORT")" \
     envsubst "$(_gateway_template_vars)" <"$DEPLOY_DIR/nginx/nginx.conf.template" >"$NGINX_CONF"
 }

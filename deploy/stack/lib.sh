@@ -228,3 +228,28 @@ require_go() { # require_go COMPONENT — put a Go >= 1.21 on PATH, bootstrappin
   export PATH="$toolchain/bin:$PATH" GOROOT="$toolchain"
   go_version_ok || fail "$1" "the bootstrapped Go at $toolchain does not run"
 }
+
+kill_tree() { # kill_tree PID — SIGKILL a process and all its descendants at once, as a crash would
+  local root=$1 pids
+  # Stop the whole tree first so no parent can notice a dead child and restart it before it dies too.
+  pids=$(ps -eo pid=,ppid= | awk -v root="$root" '
+    { parent[$1] = $2 }
+    END { for (p in parent) { q = p; while (q != "" && q != 0 && q != 1) { if (q == root) { print p; break } q = parent[q] } } }')
+  [ -n "$pids" ] || return 0
+  # shellcheck disable=SC2086  # one pid per word
+  kill -STOP $pids 2>/dev/null
+  # shellcheck disable=SC2086
+  kill -KILL $pids 2>/dev/null
+  return 0
+}
+
+kill_component() { # kill_component NAME — SIGKILL a server without letting it shut down cleanly
+  local pid
+  if declare -F "${1}_pid" >/dev/null; then pid=$("${1}_pid"); else pid=$(cat "$(pid_file "$1")" 2>/dev/null); fi
+  [ -n "$pid" ] || { log "$1" "not running: nothing to kill"; return 0; }
+  log "$1" "killing (SIGKILL, pid $pid and its children)"
+  kill_tree "$pid"
+  local deadline=$((SECONDS + 10))
+  while kill -0 "$pid" 2>/dev/null && [ "$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" != Z ] &&
+    [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+}

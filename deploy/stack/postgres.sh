@@ -66,3 +66,5 @@ postgres_status() {
     status_line postgres down "$STACK_HOST:$POSTGRES_PORT"
   fi
 }
+
+postgres_pid() { head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null; } # the postmaster (for `stack.sh kill`)

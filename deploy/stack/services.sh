@@ -14,12 +14,6 @@ _procfile() { # print "name service command" per process, with ${VARS} expanded
   done <"$PROCFILE"
 }
 
-_service_port() { # _service_port SERVICE — the HTTP port of a service
-  local var
-  var="$(tr '[:lower:]' '[:upper:]' <<<"$1")_PORT"
-  printf '%s' "${!var}"
-}
-
 services_install() {
   ensure_secrets
   # user_svc's JWT key pair; every service reads the public half (JWT_PUBLIC_KEY_FILE).
@@ -48,21 +42,58 @@ _services_mint_tokens() { # a fresh year-long service token per calling service,
   done
 }
 
+_process_line() { # _process_line NAME — the "name service command" line of one Procfile process
+  _procfile | awk -v name="$1" '$1 == name'
+}
+
+is_process() { [ -n "$(_process_line "$1")" ]; }
+
+_process_spawn() { # _process_spawn NAME SERVICE COMMAND...
+  local name=$1 service=$2
+  shift 2
+  if ! pid_alive "$name"; then
+    log "$name" "starting"
+    # Workers (relays, consumers) touch their heartbeat file on every loop; `make status` shows its age.
+    spawn "$name" env HEARTBEAT_FILE="$RUN_DIR/$name.heartbeat" "$DEPLOY_DIR/stack/run.sh" "$service" "$@"
+  fi
+}
+
+_process_wait() { # _process_wait NAME COMMAND... — until the process answers: HTTP health, or its port
+  local name=$1 port
+  shift
+  port=$(grep -oE -- '(--bind [^ ]*:|--port )[0-9]+' <<<"$*" | grep -oE '[0-9]+$') || return 0
+  if [[ "$*" == gunicorn* ]]; then
+    wait_ready "$name" 60 curl -fsS "http://$STACK_HOST:$port/health/live"
+  else
+    wait_ready "$name" 60 port_open "$STACK_HOST" "$port"
+  fi
+}
+
 services_start() {
   local name service command
   while read -r name service command; do
-    if ! pid_alive "$name"; then
-      log "$name" "starting"
-      # shellcheck disable=SC2086  # the command line is split into words on purpose
-      # Workers (relays, consumers) touch their heartbeat file on every loop; `make status` shows its age.
-      spawn "$name" env HEARTBEAT_FILE="$RUN_DIR/$name.heartbeat" "$DEPLOY_DIR/stack/run.sh" "$service" $command
-    fi
+    # shellcheck disable=SC2086  # the command line is split into words on purpose
+    _process_spawn "$name" "$service" $command
   done < <(_procfile)
-  for service in "${SERVICES[@]}"; do
-    wait_ready "$service-web" 60 curl -fsS "http://$STACK_HOST:$(_service_port "$service")/health/live"
-  done
-  wait_ready notification-ws 60 port_open "$STACK_HOST" "$NOTIFICATION_WS_PORT"
+  while read -r name service command; do
+    # shellcheck disable=SC2086
+    _process_wait "$name" $command
+  done < <(_procfile)
 }
+
+# One process by its Procfile name: `stack.sh start|stop|kill order-web-2`.
+process_start() {
+  local name service command
+  read -r name service command < <(_process_line "$1")
+  # shellcheck disable=SC2086
+  _process_spawn "$name" "$service" $command
+  # shellcheck disable=SC2086
+  _process_wait "$name" $command
+}
+
+process_stop() { stop_pid "$1" 30; }
+
+process_kill() { kill_component "$1"; }
 
 services_stop() {
   # In parallel: each gunicorn takes a moment to finish its requests and stop its workers.

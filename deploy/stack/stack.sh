@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The local stack: real servers as processes on 127.0.0.1, all state under .stack/.
-# Usage: deploy/stack/stack.sh up|down|restart|status|logs [COMPONENT]|install|start COMPONENT|stop COMPONENT
+# Usage: deploy/stack/stack.sh up|down|restart|status|logs [COMPONENT]|install
+#        deploy/stack/stack.sh start|stop|kill COMPONENT-OR-PROCESS
+# A component is a name in COMPONENTS below; a process is a deploy/Procfile name (e.g. order-web-2).
 set -euo pipefail
 STACK_SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
@@ -32,11 +34,17 @@ case "$cmd" in
   down)
     for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do "${COMPONENTS[i]}_stop"; done
     ;;
-  start | stop) # one component, e.g. `stack.sh stop kafka` (the fault tests use this)
-    component=${1:?usage: $0 $cmd COMPONENT}
-    [[ " ${COMPONENTS[*]} " == *" $component "* ]] || { echo "unknown component: $component" >&2; exit 2; }
-    if [ "$cmd" = start ]; then "${component}_install"; fi
-    "${component}_${cmd}"
+  start | stop | kill) # one component or one Procfile process (the fault tests and `make chaos` use this)
+    target=${1:?usage: $0 $cmd COMPONENT-OR-PROCESS}
+    if [[ " ${COMPONENTS[*]} " == *" $target "* ]]; then
+      if [ "$cmd" = start ]; then "${target}_install"; fi
+      if [ "$cmd" = kill ]; then kill_component "$target"; else "${target}_${cmd}"; fi
+    elif is_process "$target"; then
+      "process_${cmd}" "$target"
+    else
+      echo "unknown component or process: $target" >&2
+      exit 2
+    fi
     ;;
   restart) # the application processes only: pick up code changes without touching the servers
     services_stop
@@ -51,7 +59,7 @@ case "$cmd" in
     exec tail -n 20 -F "$LOG_DIR"/*.log
     ;;
   *)
-    echo "usage: $0 up|down|restart|status|logs [COMPONENT]|install|start COMPONENT|stop COMPONENT" >&2
+    echo "usage: $0 up|down|restart|status|logs [COMPONENT]|install|start|stop|kill COMPONENT-OR-PROCESS" >&2
     exit 2
     ;;
 esac

@@ -5,12 +5,12 @@ Stock levels and reservations on PostgreSQL, fed by Kafka, driven by the saga.
 
 from shared.events import names
 from shared.settings.base import *  # noqa: F403
-from shared.settings.base import CACHES, INSTALLED_APPS, SPECTACULAR_SETTINGS, env
+from shared.settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS, env, service_scope
 
 SERVICE_NAME = "inventory"
 
 INSTALLED_APPS = [*INSTALLED_APPS, "shared.outbox", "stock"]
-CACHES["default"]["KEY_PREFIX"] = SERVICE_NAME
+globals().update(service_scope(SERVICE_NAME))
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
     "TITLE": "inventory_svc API",

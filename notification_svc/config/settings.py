@@ -7,13 +7,13 @@ import socket
 
 from shared.events.names import LOW_STOCK_STREAM as DEFAULT_LOW_STOCK_STREAM
 from shared.settings.base import *  # noqa: F403
-from shared.settings.base import CACHES, INSTALLED_APPS, REDIS_URL, SPECTACULAR_SETTINGS, env
+from shared.settings.base import INSTALLED_APPS, REDIS_URL, SPECTACULAR_SETTINGS, env, service_scope
 
 SERVICE_NAME = "notification"
 
 # daphne first: its runserver serves websockets too (production runs daphne itself, see deploy/Procfile).
 INSTALLED_APPS = ["daphne", *INSTALLED_APPS, "channels", "notifications"]
-CACHES["default"]["KEY_PREFIX"] = SERVICE_NAME
+globals().update(service_scope(SERVICE_NAME))
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
     "TITLE": "notification_svc API",

@@ -4,11 +4,11 @@ Orders on MongoDB and the reservation saga over RabbitMQ.
 """
 
 from shared.settings.base import *  # noqa: F403
-from shared.settings.base import CACHES, INSTALLED_APPS, SPECTACULAR_SETTINGS, env
+from shared.settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS, env, service_scope
 
 SERVICE_NAME = "order"
 
-CACHES["default"]["KEY_PREFIX"] = SERVICE_NAME
+globals().update(service_scope(SERVICE_NAME))
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
     "TITLE": "order_svc API",

@@ -5,12 +5,12 @@ Product catalog on MongoDB; publishes product events to Kafka.
 
 from shared.events.names import PRODUCT_EVENTS_TOPIC as DEFAULT_PRODUCT_EVENTS_TOPIC
 from shared.settings.base import *  # noqa: F403
-from shared.settings.base import CACHES, INSTALLED_APPS, SPECTACULAR_SETTINGS, env
+from shared.settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS, env, service_scope
 
 SERVICE_NAME = "product"
 
 INSTALLED_APPS = [*INSTALLED_APPS, "products"]
-CACHES["default"]["KEY_PREFIX"] = SERVICE_NAME
+globals().update(service_scope(SERVICE_NAME))
 # The cache only speeds reads up: with Redis down, reads go to MongoDB instead of failing.
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True

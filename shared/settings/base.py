@@ -34,7 +34,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "shared.middleware.RequestIdMiddleware",
+    "shared.middleware.ForwardedPrefixMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files of the admin and the browsable API, from the process itself (no separate server).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -145,7 +148,24 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+STATIC_URL = "static/"  # service_scope() makes it /<service>/static/
 STATIC_ROOT = env.str("STATIC_ROOT", None)
 
 LOGGING = logging_config(env.str("LOG_LEVEL", "INFO"))
+
+
+def service_scope(service_name: str) -> dict:
+    """Settings that must differ between services sharing one Redis and one public host (the gateway).
+
+    A service's settings module applies them with ``globals().update(service_scope(SERVICE_NAME))``.
+    """
+    return {
+        # Cache keys: services never read each other's entries.
+        "CACHES": {"default": {**CACHES["default"], "KEY_PREFIX": service_name}},
+        # Every admin is on the gateway's host: one cookie per service, or logging in to one admin
+        # would log you out of the others.
+        "SESSION_COOKIE_NAME": f"{service_name}_sessionid",
+        "CSRF_COOKIE_NAME": f"{service_name}_csrftoken",
+        # The gateway routes /<service>/static/ to this service, which serves it (whitenoise).
+        "STATIC_URL": f"/{service_name}/static/",
+    }

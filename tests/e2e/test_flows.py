@@ -1,58 +1,13 @@
 """The platform's two data flows, end to end, through the gateway only, as a client would see them."""
 
-import os
-import subprocess
-import time
 import uuid
 
 import pytest
 import requests
 
-from tests.conftest import RUN_SH
+from tests.e2e.conftest import wait_for
 
 pytestmark = pytest.mark.slow
-PASSWORD = "correct-horse-battery-7"
-
-
-def _wait(predicate, timeout=20.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _login(gateway_url, email):
-    response = requests.post(
-        f"{gateway_url}/api/v1/auth/login", json={"email": email, "password": PASSWORD}, timeout=10
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access']}"}
-
-
-@pytest.fixture(scope="module")
-def staff(gateway_url):
-    """A staff account made the way an operator makes one (createsuperuser), logged in through the gateway."""
-    email = f"staff-{uuid.uuid4().hex[:8]}@example.com"
-    subprocess.run(
-        [str(RUN_SH), "user", "python", "manage.py", "createsuperuser", "--noinput", "--email", email],
-        env={**os.environ, "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
-        check=True,
-        capture_output=True,
-    )
-    return _login(gateway_url, email)
-
-
-@pytest.fixture(scope="module")
-def customer(gateway_url):
-    email = f"buyer-{uuid.uuid4().hex[:8]}@example.com"
-    registered = requests.post(
-        f"{gateway_url}/api/v1/auth/register", json={"email": email, "password": PASSWORD}, timeout=10
-    )
-    assert registered.status_code == 201, registered.text
-    return _login(gateway_url, email)
 
 
 def _item(gateway_url, staff, product_id):
@@ -85,7 +40,7 @@ def test_product_creation_then_order_low_stock_failure_and_cancel(gateway_url, m
     )
     assert created.status_code == 201, created.text
     product_id = created.json()["id"]
-    item = _wait(lambda: _item(gateway_url, staff, product_id), what="the inventory item")
+    item = wait_for(lambda: _item(gateway_url, staff, product_id), what="the inventory item")
     assert (item["quantity"], item["reorder_threshold"], item["available"]) == (40, 5, 40)
 
     # Flow 2: the customer browses, orders 36 -> confirmed, 4 left, one low-stock email and notification.
@@ -97,7 +52,7 @@ def test_product_creation_then_order_low_stock_failure_and_cancel(gateway_url, m
     )  # fmt: skip
     assert order.status_code == 201, order.text
     assert (order.json()["status"], order.json()["total"]) == ("pending", "450.00")
-    confirmed = _wait(lambda: _order_settled(gateway_url, customer, order.json()["id"]), what="the saga")
+    confirmed = wait_for(lambda: _order_settled(gateway_url, customer, order.json()["id"]), what="the saga")
     assert confirmed["status"] == "confirmed"
     assert _item(gateway_url, staff, product_id)["available"] == 4
 
@@ -105,7 +60,7 @@ def test_product_creation_then_order_low_stock_failure_and_cancel(gateway_url, m
         found = requests.get(f"{mailpit_url}/api/v1/search", params={"query": sku}, timeout=10).json()
         return found["messages"]
 
-    assert len(_wait(low_stock_mail, what="the low-stock email")) == 1
+    assert len(wait_for(low_stock_mail, what="the low-stock email")) == 1
 
     def sent_notification():
         listed = requests.get(
@@ -116,14 +71,14 @@ def test_product_creation_then_order_low_stock_failure_and_cancel(gateway_url, m
         ).json()
         return [n for n in listed["results"] if sku in n["subject"]]
 
-    assert _wait(sent_notification, what="the sent notification")
+    assert wait_for(sent_notification, what="the sent notification")
 
     # Flow 3: an order beyond the stock fails with the shortage; cancelling the first gives the 36 back.
     second = requests.post(
         f"{gateway_url}/api/v1/orders/", json={"items": [{"product_id": product_id, "quantity": 10}]},
         headers=customer, timeout=10,
     ).json()  # fmt: skip
-    failed = _wait(lambda: _order_settled(gateway_url, customer, second["id"]), what="the second order")
+    failed = wait_for(lambda: _order_settled(gateway_url, customer, second["id"]), what="the second order")
     assert failed["status"] == "failed"
     assert "insufficient stock" in failed["failure_reason"]
     cancelled = requests.delete(
@@ -131,4 +86,4 @@ def test_product_creation_then_order_low_stock_failure_and_cancel(gateway_url, m
     )
     assert cancelled.status_code == 200
     assert cancelled.json()["status"] == "cancelled"
-    _wait(lambda: _item(gateway_url, staff, product_id)["available"] == 40, what="the released stock")
+    wait_for(lambda: _item(gateway_url, staff, product_id)["available"] == 40, what="the released stock")

@@ -5,13 +5,20 @@ Accounts, JWT authentication, profiles and addresses on PostgreSQL.
 
 from shared.auth.keys import read_key
 from shared.settings.base import *  # noqa: F403
-from shared.settings.base import CACHES, INSTALLED_APPS, REST_FRAMEWORK, SIMPLE_JWT, SPECTACULAR_SETTINGS, env
+from shared.settings.base import (
+    INSTALLED_APPS,
+    REST_FRAMEWORK,
+    SIMPLE_JWT,
+    SPECTACULAR_SETTINGS,
+    env,
+    service_scope,
+)
 
 SERVICE_NAME = "user"
 
 INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework_simplejwt.token_blacklist", "accounts"]
 AUTH_USER_MODEL = "accounts.User"
-CACHES["default"]["KEY_PREFIX"] = SERVICE_NAME
+globals().update(service_scope(SERVICE_NAME))
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
     "TITLE": "user_svc API",

@@ -1,0 +1,61 @@
+"""Each service's staff pages behind the gateway's /<service>/ prefix (shared.middleware and
+shared.settings.base.service_scope), under each service's settings."""
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.django_db
+
+
+def prefix():
+    return f"/{settings.SERVICE_NAME}"
+
+
+def test_admin_links_keep_the_gateway_prefix(client):
+    response = client.get("/admin/login/", HTTP_X_FORWARDED_PREFIX=prefix())
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'action="{prefix()}/admin/login/"' in page
+    assert f'href="{prefix()}/static/admin/css/base.css"' in page
+
+
+def test_admin_redirect_to_login_keeps_the_prefix(client):
+    response = client.get("/admin/", HTTP_X_FORWARDED_PREFIX=prefix())
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{prefix()}/admin/login/?next={prefix()}/admin/"
+
+
+def test_without_the_header_the_service_answers_at_its_own_root(client):
+    response = client.get("/admin/")
+
+    assert response["Location"] == "/admin/login/?next=/admin/"
+
+
+@pytest.mark.parametrize("hostile", ["//evil.example", "/a/b", "https://evil.example", "/" + "x" * 40])
+def test_a_prefix_that_is_not_one_segment_is_ignored(client, hostile):
+    response = client.get("/admin/", HTTP_X_FORWARDED_PREFIX=hostile)
+
+    assert response["Location"] == "/admin/login/?next=/admin/"
+
+
+def test_docs_point_at_the_prefixed_schema(client):
+    response = client.get("/api/docs/", HTTP_X_FORWARDED_PREFIX=prefix())
+
+    assert response.status_code == 200
+    assert f'"{prefix()}/api/schema/"' in response.content.decode()
+
+
+def test_static_files_are_served_by_the_service_under_its_own_url(client):
+    response = client.get(f"{prefix()}/static/admin/css/base.css")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+
+
+def test_cookies_are_named_after_the_service():
+    # One gateway host serves every admin: shared cookie names would log people out of the others.
+    assert settings.SESSION_COOKIE_NAME == f"{settings.SERVICE_NAME}_sessionid"
+    assert settings.CSRF_COOKIE_NAME == f"{settings.SERVICE_NAME}_csrftoken"
+    assert settings.CACHES["default"]["KEY_PREFIX"] == settings.SERVICE_NAME
