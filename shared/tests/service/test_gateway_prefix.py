@@ -56,6 +56,7 @@ def test_static_files_are_served_by_the_service_under_its_own_url(client):
 
 def test_cookies_are_named_after_the_service():
     # One gateway host serves every admin: shared cookie names would log people out of the others.
-    assert settings.SESSION_COOKIE_NAME == f"{settings.SERVICE_NAME}_sessionid"
-    assert settings.CSRF_COOKIE_NAME == f"{settings.SERVICE_NAME}_csrftoken"
-    assert settings.CACHES["default"]["KEY_PREFIX"] == settings.SERVICE_NAME
+    name = settings.SERVICE_NAME
+    cache_prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    scoped = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, cache_prefix)
+    assert scoped == (f"{name}_sessionid", f"{name}_csrftoken", name)
