@@ -1,0 +1,279 @@
+"""Reading the real stores after the run: one Snapshot of everything the invariants look at, limited to
+the data this run made (its products' sku prefix, its customers' orders), so other people's tests
+sharing the stack do not count. The global parts (outboxes, dead-letter queues) are read whole.
+
+Tables and collections: inventory_svc/stock/models.py (``stock_*``), shared/outbox/models.py
+(``outbox_outboxmessage``), notification_svc/notifications/models.py (``notifications_notification``),
+order_svc/orders/repository.py (``orders``), product_svc/products/repository.py (``products``), and the
+embedded outboxes of shared/messaging/mongo_outbox.py (``outbox_pending``).
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import psycopg
+import pymongo
+import redis
+import requests
+from stack import Addresses
+
+SAGA_QUEUES = ("order_created", "inventory_reserved", "inventory_failed", "inventory_release")
+LOW_STOCK_STREAM = "inventory:low-stock:stream"
+LOW_STOCK_GROUP = "notification-svc"
+LOW_STOCK_SUBJECT = re.compile(r"^Low stock: (?P<sku>\S+) \((?P<available>-?\d+) left\)$")
+# The DB constraints that make "available never negative" a rule of the database, not of the code.
+STOCK_CONSTRAINTS = ("item_reserved_not_negative", "item_quantity_covers_reserved")
+
+
+@dataclass
+class Order:
+    id: str
+    user_id: str
+    status: str
+    lines: dict[str, int]
+    created_at: float
+
+
+@dataclass
+class Product:
+    id: str
+    sku: str
+    is_deleted: bool
+    created_at: float
+
+
+@dataclass
+class Item:
+    id: str
+    product_id: str
+    sku: str
+    quantity: int
+    reserved: int
+    reorder_threshold: int
+    low_stock_alerted: bool
+
+
+@dataclass
+class Movement:
+    id: int
+    item_id: str
+    kind: str
+    quantity_delta: int
+    reserved_delta: int
+    quantity_after: int
+    reserved_after: int
+    order_id: str
+    at: float
+
+
+@dataclass
+class Reservation:
+    order_id: str
+    item_id: str
+    quantity: int
+    status: str
+
+
+@dataclass
+class Alert:
+    """A low-stock email, as notification_svc recorded it or as Mailpit received it."""
+
+    sku: str
+    available: int
+    at: float
+    status: str = "sent"
+    event_id: str = ""
+
+
+@dataclass
+class Snapshot:
+    orders: dict[str, Order] = field(default_factory=dict)
+    products: dict[str, Product] = field(default_factory=dict)
+    items: list[Item] = field(default_factory=list)
+    movements: dict[str, list[Movement]] = field(default_factory=dict)  # by item id, in id order
+    reservations: list[Reservation] = field(default_factory=list)
+    notifications: list[Alert] = field(default_factory=list)
+    emails: list[Alert] = field(default_factory=list)
+    constraints: set[str] = field(default_factory=set)
+    outboxes: dict[str, int] = field(default_factory=dict)  # pending messages per outbox
+    queues: dict[str, int] = field(default_factory=dict)  # depth of saga and dead-letter queues
+
+
+def _epoch(moment: datetime) -> float:
+    if moment.tzinfo is None:  # pymongo hands back naive UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+class Stores:
+    def __init__(self, addresses: Addresses):
+        self.addresses = addresses
+        self.mongo = pymongo.MongoClient(addresses.mongo_url, serverSelectionTimeoutMS=5000)
+        self.redis = redis.Redis.from_url(addresses.redis_url, socket_timeout=5)
+
+    def close(self) -> None:
+        self.mongo.close()
+        self.redis.close()
+
+    # The whole picture ------------------------------------------------------------------------------
+    def snapshot(self, *, sku_prefix: str, user_ids: list[str]) -> Snapshot:
+        snap = Snapshot()
+        snap.orders = self.orders_of(user_ids)
+        snap.products = self.products_with_prefix(sku_prefix)
+        self._read_inventory(snap, sku_prefix)
+        snap.notifications = self.low_stock_notifications(sku_prefix)
+        snap.emails = self.low_stock_emails(sku_prefix)
+        snap.outboxes = self.outbox_depths()
+        snap.queues = self.queue_depths()
+        return snap
+
+    # MongoDB ----------------------------------------------------------------------------------------
+    def orders_of(self, user_ids: list[str]) -> dict[str, Order]:
+        cursor = self.mongo[self.addresses.order_db]["orders"].find(
+            {"user_id": {"$in": user_ids}}, {"outbox": 0}
+        )
+        return {
+            doc["_id"]: Order(
+                id=doc["_id"],
+                user_id=doc["user_id"],
+                status=doc["status"],
+                lines={line["product_id"]: line["quantity"] for line in doc["items"]},
+                created_at=_epoch(doc["created_at"]),
+            )
+            for doc in cursor
+        }
+
+    def products_with_prefix(self, sku_prefix: str) -> dict[str, Product]:
+        cursor = self.mongo[self.addresses.product_db]["products"].find(
+            {"sku": {"$regex": f"^{re.escape(sku_prefix)}"}}, {"outbox": 0}
+        )
+        return {
+            doc["_id"]: Product(
+                doc["_id"], doc["sku"], doc.get("is_deleted", False), _epoch(doc["created_at"])
+            )
+            for doc in cursor
+        }
+
+    def pending_orders(self, user_ids: list[str]) -> int:
+        return self.mongo[self.addresses.order_db]["orders"].count_documents(
+            {"user_id": {"$in": user_ids}, "status": "pending"}
+        )
+
+    # PostgreSQL -------------------------------------------------------------------------------------
+    def _read_inventory(self, snap: Snapshot, sku_prefix: str) -> None:
+        product_ids = list(snap.products)
+        with psycopg.connect(self.addresses.inventory_dsn, connect_timeout=5) as db:
+            # Items of the run's products, and any item carrying the run's sku without a product.
+            rows = db.execute(
+                "SELECT id::text, product_id, sku, quantity, reserved, reorder_threshold, low_stock_alerted"
+                " FROM stock_item WHERE product_id = ANY(%s) OR sku LIKE %s",
+                (product_ids, f"{sku_prefix}%"),
+            ).fetchall()
+            snap.items = [Item(*row) for row in rows]
+            item_ids = [item.id for item in snap.items]
+            for row in db.execute(
+                "SELECT id, item_id::text, kind, quantity_delta, reserved_delta, quantity_after,"
+                " reserved_after, order_id, created_at FROM stock_movement"
+                " WHERE item_id = ANY(%s::uuid[]) ORDER BY id",
+                (item_ids,),
+            ):
+                movement = Movement(*row[:-1], at=row[-1].timestamp())
+                snap.movements.setdefault(movement.item_id, []).append(movement)
+            snap.reservations = [
+                Reservation(*row)
+                for row in db.execute(
+                    "SELECT order_id, item_id::text, quantity, status FROM stock_reservation"
+                    " WHERE item_id = ANY(%s::uuid[])",
+                    (item_ids,),
+                )
+            ]
+            snap.constraints = {
+                name
+                for (name,) in db.execute(
+                    "SELECT conname FROM pg_constraint WHERE conrelid = 'stock_item'::regclass"
+                    " AND contype = 'c' AND convalidated"
+                )
+            }
+
+    def items_of(self, product_ids: list[str]) -> int:
+        """How many of these products have their inventory item."""
+        with psycopg.connect(self.addresses.inventory_dsn, connect_timeout=5) as db:
+            return db.execute(
+                "SELECT count(*) FROM stock_item WHERE product_id = ANY(%s)", (product_ids,)
+            ).fetchone()[0]
+
+    def inventory_outbox_depth(self) -> int:
+        with psycopg.connect(self.addresses.inventory_dsn, connect_timeout=5) as db:
+            return db.execute("SELECT count(*) FROM outbox_outboxmessage").fetchone()[0]
+
+    def low_stock_notifications(self, sku_prefix: str) -> list[Alert]:
+        with psycopg.connect(self.addresses.notification_dsn, connect_timeout=5) as db:
+            rows = db.execute(
+                "SELECT subject, status, created_at, event_id::text FROM notifications_notification"
+                " WHERE kind = 'low_stock' AND subject LIKE %s",
+                (f"Low stock: {sku_prefix}%",),
+            ).fetchall()
+        alerts = []
+        for subject, status, created_at, event_id in rows:
+            match = LOW_STOCK_SUBJECT.match(subject)
+            if match:
+                alerts.append(
+                    Alert(match["sku"], int(match["available"]), created_at.timestamp(), status, event_id)
+                )
+        return alerts
+
+    # Mailpit --------------------------------------------------------------------------------------
+    def low_stock_emails(self, sku_prefix: str) -> list[Alert]:
+        """Every message Mailpit holds whose subject names one of the run's skus."""
+        emails, start = [], 0
+        while True:
+            response = requests.get(
+                f"{self.addresses.mailpit_url}/api/v1/search",
+                params={"query": f'subject:"{sku_prefix}"', "start": start, "limit": 500},
+                timeout=30,
+            )
+            response.raise_for_status()
+            page = response.json()["messages"]
+            for message in page:
+                match = LOW_STOCK_SUBJECT.match(message["Subject"])
+                if match and match["sku"].startswith(sku_prefix):
+                    moment = datetime.fromisoformat(message["Created"].replace("Z", "+00:00"))
+                    emails.append(Alert(match["sku"], int(match["available"]), moment.timestamp()))
+            if len(page) < 500:
+                return emails
+            start += len(page)
+
+    # Brokers and outboxes ---------------------------------------------------------------------------
+    def outbox_depths(self) -> dict[str, int]:
+        """Messages waiting in every outbox of the platform (all of them, not only this run's)."""
+        products = self.mongo[self.addresses.product_db]["products"]
+        orders = self.mongo[self.addresses.order_db]["orders"]
+        return {
+            "inventory_svc outbox table": self.inventory_outbox_depth(),
+            "product_svc embedded outboxes": products.count_documents({"outbox_pending": True}),
+            "order_svc embedded outboxes": orders.count_documents({"outbox_pending": True}),
+        }
+
+    def queue_depths(self) -> dict[str, int]:
+        """Messages (ready and unacknowledged) in each saga queue and its dead-letter queue."""
+        api, vhost = self.addresses.rabbitmq_api, self.addresses.rabbitmq_vhost
+        response = requests.get(f"{api}/queues/{vhost}", auth=self.addresses.rabbitmq_auth, timeout=10)
+        response.raise_for_status()
+        wanted = {*SAGA_QUEUES, *(f"{name}.dead" for name in SAGA_QUEUES)}
+        depths = dict.fromkeys(sorted(wanted), 0)
+        for queue in response.json():
+            if queue["name"] in wanted:
+                depths[queue["name"]] = queue.get("messages", 0) or 0
+        return depths
+
+    def listener_backlog(self) -> int:
+        """Low-stock stream entries the notification listener has not read or not acknowledged."""
+        backlog = 0
+        for group in self.redis.xinfo_groups(LOW_STOCK_STREAM):
+            if group["name"] in (LOW_STOCK_GROUP, LOW_STOCK_GROUP.encode()):
+                backlog += int(group.get("pending") or 0) + int(group.get("lag") or 0)
+        return backlog
+
+    def pending_notifications(self, sku_prefix: str) -> int:
+        return sum(1 for alert in self.low_stock_notifications(sku_prefix) if alert.status == "pending")
