@@ -10,7 +10,7 @@ import aiohttp
 from loadgen import Outcome
 from stack import RUN_SH
 
-PASSWORD = "bench-Horse-battery-42"
+PASSWORD = "bench-Horse-battery-42"  # noqa: S105 - of throwaway accounts the benchmark makes
 # Refresh an access token this long after it was issued (they live 5 minutes).
 TOKEN_REFRESH_AFTER_S = 240.0
 
@@ -61,11 +61,15 @@ class Gateway:
     # Accounts ---------------------------------------------------------------------------------------
 
     async def register(self, email: str) -> Account:
-        await self.must("POST", "/api/v1/auth/register", json={"email": email, "password": PASSWORD}, ok=(201,))
+        await self.must(
+            "POST", "/api/v1/auth/register", json={"email": email, "password": PASSWORD}, ok=(201,)
+        )
         return Account(email)
 
     async def login(self, account: Account) -> Account:
-        pair = await self.must("POST", "/api/v1/auth/login", json={"email": account.email, "password": PASSWORD})
+        pair = await self.must(
+            "POST", "/api/v1/auth/login", json={"email": account.email, "password": PASSWORD}
+        )
         account.access, account.refresh, account.issued = pair["access"], pair["refresh"], time.monotonic()
         return account
 
@@ -73,7 +77,11 @@ class Gateway:
         """The account's access token, refreshed (not logged in again) when it is about to expire."""
         if time.monotonic() - account.issued > TOKEN_REFRESH_AFTER_S:
             pair = await self.must("POST", "/api/v1/auth/refresh", json={"refresh": account.refresh})
-            account.access, account.refresh, account.issued = pair["access"], pair["refresh"], time.monotonic()
+            account.access, account.refresh, account.issued = (
+                pair["access"],
+                pair["refresh"],
+                time.monotonic(),
+            )
         return account.access
 
     async def staff(self, email: str) -> Account:

@@ -60,7 +60,7 @@ def process_roots() -> dict[str, list[int]]:
     trailing instance number dropped (``order-web-2`` is kind ``order-web``), plus PostgreSQL's
     postmaster, whose pid file lives in its data directory."""
     roots: dict[str, list[int]] = {}
-    files = list(PID_DIR.glob("*.pid")) + [STACK_DIR / "data" / "postgres" / "postmaster.pid"]
+    files = [*PID_DIR.glob("*.pid"), STACK_DIR / "data" / "postgres" / "postmaster.pid"]
     for path in files:
         try:
             pid = int(path.read_text().split()[0])

@@ -23,15 +23,14 @@ def latency_ms(latencies_s: list[float]) -> dict:
     return {"p50_ms": ms(0.50), "p95_ms": ms(0.95), "p99_ms": ms(0.99), "max_ms": ms(1.0)}
 
 
-def delivered_rate(completions: list[float], fallback_span: float) -> float:
-    """Completions per second between the first and the last completion: while the system keeps up this
-    is the offered rate; when it cannot, it is what the system can do, whatever is offered."""
+def delivered_rate(completions: list[float], offered_rps: float) -> float:
+    """Completions per second over the time they took to come out, plus one offered interval (n answers
+    to requests sent 1/rate apart span (n-1)/rate): while the system keeps up this is the offered rate;
+    when it cannot, it is what the system can do, whatever is offered."""
     if not completions:
         return 0.0
-    if len(completions) < 3:
-        return len(completions) / fallback_span
     span = max(completions) - min(completions)
-    return (len(completions) - 1) / span if span > 0 else len(completions) / fallback_span
+    return len(completions) / (span + 1.0 / offered_rps)
 
 
 def summarize(
@@ -45,7 +44,7 @@ def summarize(
         "ok": len(latencies_s),
         "errors": dict(errors),
         "error_count": sum(errors.values()),
-        "throughput_rps": round(delivered_rate(completions, duration_s), 2),
+        "throughput_rps": round(delivered_rate(completions, offered_rps), 2),
         **latency_ms(latencies_s),
         "client_cpu_s": round(client_cpu_s, 2),
         **(extra or {}),

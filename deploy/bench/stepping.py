@@ -75,7 +75,10 @@ def knee(steps: list[dict]) -> dict:
     steps = sorted(steps, key=lambda s: s["offered_rps"])
     sustained = [s for s in steps if s["sustained"]]
     best = max(sustained, key=lambda s: s["throughput_rps"]) if sustained else None
-    first_bad = next((s for s in steps if not s["sustained"] and (not best or s["offered_rps"] > best["offered_rps"])), None)
+    first_bad = next(
+        (s for s in steps if not s["sustained"] and (not best or s["offered_rps"] > best["offered_rps"])),
+        None,
+    )
     return {
         "steps": steps,
         "max_sustained_rps": best["throughput_rps"] if best else 0.0,
