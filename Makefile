@@ -28,3 +28,7 @@ format:
 lock:      ## re-pin requirements*.lock from pyproject.toml
 	.venv/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-find-links --no-emit-index-url -o requirements.lock pyproject.toml
 	.venv/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-find-links --no-emit-index-url --extra dev -o requirements-dev.lock pyproject.toml
+
+.PHONY: bench
+bench:     ## the benchmark through the gateway, a few minutes; `make bench SMOKE=1`: each measurement once, light
+	.venv/bin/python deploy/bench/bench.py $(if $(SMOKE),--smoke)
