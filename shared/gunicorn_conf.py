@@ -12,6 +12,8 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# gunicorn's most (default 4094): a product list with 100 ids and long non-ASCII filters needs ~6 kB.
+limit_request_line = 8190
 graceful_timeout = 20
 # The request log comes from shared.middleware.RequestIdMiddleware (JSON, with the request id).
 accesslog = None

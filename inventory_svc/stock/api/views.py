@@ -12,6 +12,8 @@ from rest_framework.viewsets import GenericViewSet
 from shared.auth.permissions import IsStaff, IsStaffOrService
 from shared.correlation import get_request_id
 from shared.errors import Conflict
+from shared.openapi import ErrorDocumentingSchema, error_responses
+from shared.parsers import JSONParser
 from stock import selectors, services
 from stock.api import serializers
 from stock.errors import ItemExists, QuantityBelowReserved
@@ -26,6 +28,8 @@ def _actor(request):
 
 class ItemViewSet(GenericViewSet):
     permission_classes = [IsStaff]
+    schema = ErrorDocumentingSchema()
+    parser_classes = [JSONParser]
     serializer_class = serializers.ItemSerializer
     queryset = Item.objects.none()  # for the schema; reads go through selectors
 
@@ -36,7 +40,10 @@ class ItemViewSet(GenericViewSet):
         page = self.paginate_queryset(selectors.item_list(**query.validated_data))
         return self.get_paginated_response(serializers.ItemSerializer(page, many=True).data)
 
-    @extend_schema(request=serializers.ItemCreateSerializer, responses={201: serializers.ItemSerializer})
+    @extend_schema(
+        request=serializers.ItemCreateSerializer,
+        responses={201: serializers.ItemSerializer, **error_responses(409)},
+    )
     def create(self, request):
         payload = serializers.ItemCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -52,11 +59,19 @@ class ItemViewSet(GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(serializers.ItemSerializer(self._get(pk)).data)
 
-    @extend_schema(parameters=[_ITEM_ID], request=serializers.ItemAdjustSerializer)
+    @extend_schema(
+        parameters=[_ITEM_ID],
+        request=serializers.ItemAdjustSerializer,
+        responses={200: serializers.ItemSerializer, **error_responses(409)},
+    )
     def update(self, request, pk=None):
         return self._adjust(request, pk)
 
-    @extend_schema(parameters=[_ITEM_ID], request=serializers.ItemAdjustSerializer)
+    @extend_schema(
+        parameters=[_ITEM_ID],
+        request=serializers.ItemAdjustSerializer,
+        responses={200: serializers.ItemSerializer, **error_responses(409)},
+    )
     def partial_update(self, request, pk=None):
         return self._adjust(request, pk)
 
@@ -96,6 +111,8 @@ def _answer(order: OrderReservation):
 
 class ReserveView(APIView):
     permission_classes = [IsStaffOrService]
+    schema = ErrorDocumentingSchema()
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=serializers.ReserveSerializer,
@@ -121,6 +138,8 @@ class ReserveView(APIView):
 
 class ReleaseView(APIView):
     permission_classes = [IsStaffOrService]
+    schema = ErrorDocumentingSchema()
+    parser_classes = [JSONParser]
 
     @extend_schema(request=serializers.ReleaseSerializer, responses=serializers.ReservationAnswerSerializer)
     def post(self, request):
@@ -136,6 +155,7 @@ class ReleaseView(APIView):
 
 class CheckView(APIView):
     permission_classes = [IsAuthenticated]
+    schema = ErrorDocumentingSchema()
 
     @extend_schema(parameters=[serializers.CheckQuerySerializer], responses=serializers.CheckAnswerSerializer)
     def get(self, request):

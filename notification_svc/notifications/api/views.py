@@ -1,7 +1,7 @@
 """HTTP views of notification_svc: parse, call one service or selector, serialize. Staff only."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -17,6 +17,8 @@ from notifications.errors import NotificationNotRetryable
 from notifications.models import Notification
 from shared.auth.permissions import IsStaff
 from shared.errors import Conflict
+from shared.openapi import ErrorDocumentingSchema, error_response
+from shared.parsers import JSONParser
 
 _NOTIFICATION_ID = OpenApiParameter(
     "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Notification id"
@@ -25,6 +27,8 @@ _NOTIFICATION_ID = OpenApiParameter(
 
 class NotificationViewSet(GenericViewSet):
     permission_classes = [IsStaff]
+    schema = ErrorDocumentingSchema()
+    parser_classes = [JSONParser]
     serializer_class = NotificationSerializer
     queryset = Notification.objects.none()  # for the schema; every read goes through selectors
 
@@ -32,7 +36,7 @@ class NotificationViewSet(GenericViewSet):
         parameters=[NotificationQuerySerializer],
         responses={
             200: NotificationSerializer(many=True),
-            400: OpenApiResponse(description="Unknown filter value."),
+            400: error_response(400, "Unknown filter value."),
         },
     )
     def list(self, request):
@@ -66,8 +70,8 @@ class NotificationViewSet(GenericViewSet):
         request=None,
         responses={
             200: NotificationSerializer,
-            404: OpenApiResponse(description="No notification with this id."),
-            409: OpenApiResponse(description="The notification has not failed."),
+            404: error_response(404, "No notification with this id."),
+            409: error_response(409, "The notification has not failed."),
         },
         description="Send a failed notification again: 200 with its new status (`sent`, or `failed` "
         "with the error); 409 when it has not failed.",

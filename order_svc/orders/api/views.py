@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from pymongo.errors import PyMongoError
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.viewsets import ViewSet
 
@@ -24,7 +25,9 @@ from shared.auth.permissions import IsPerson, IsStaff
 from shared.errors import Conflict
 from shared.http import DependencyUnavailable
 from shared.mongo import DocumentLocked
+from shared.openapi import ErrorDocumentingSchema, error_responses
 from shared.pagination import paginated
+from shared.parsers import JSONParser
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -44,6 +47,10 @@ class OrderViewSet(ViewSet):
     """Orders: a person creates and reads their own and cancels them; staff see all and move statuses."""
 
     serializer_class = OrderSerializer
+    schema = ErrorDocumentingSchema()
+    parser_classes = [JSONParser]
+    # Not used to paginate: it tells the schema that lists are the page shape shared.pagination answers.
+    pagination_class = LimitOffsetPagination
 
     def get_permissions(self):
         return [IsStaff()] if self.action == "set_status" else [IsPerson()]
@@ -84,7 +91,9 @@ class OrderViewSet(ViewSet):
         return self._page(request, {**query.validated_data, "user_id": user_id})
 
     @extend_schema(
-        request=OrderCreateSerializer, parameters=[_IDEMPOTENCY_HEADER], responses={201: OrderSerializer}
+        request=OrderCreateSerializer,
+        parameters=[_IDEMPOTENCY_HEADER],
+        responses={201: OrderSerializer, **error_responses(409, 503)},
     )
     def create(self, request):
         payload = OrderCreateSerializer(data=request.data)
@@ -106,7 +115,7 @@ class OrderViewSet(ViewSet):
     def retrieve(self, request, pk=None):
         return Response(OrderSerializer(self._get(request, pk)).data)
 
-    @extend_schema(parameters=[_ORDER_ID], responses=OrderSerializer)
+    @extend_schema(parameters=[_ORDER_ID], responses={200: OrderSerializer, **error_responses(409)})
     def destroy(self, request, pk=None):
         self._get(request, pk)
         order = services.order_cancel(order_id=pk, reason=f"cancelled by {_actor(request)}")
@@ -114,7 +123,11 @@ class OrderViewSet(ViewSet):
             raise NotFound()
         return Response(OrderSerializer(order).data)
 
-    @extend_schema(parameters=[_ORDER_ID], request=StatusChangeSerializer, responses=OrderSerializer)
+    @extend_schema(
+        parameters=[_ORDER_ID],
+        request=StatusChangeSerializer,
+        responses={200: OrderSerializer, **error_responses(409)},
+    )
     def set_status(self, request, pk=None):
         payload = StatusChangeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -65,7 +65,8 @@ class ProductQuerySerializer(serializers.Serializer):
     min_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     max_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
     search = serializers.CharField(max_length=100, required=False, trim_whitespace=True)
-    ids = serializers.CharField(max_length=100 * 40, required=False)
+    # ASCII only and sized for 100 ids of 36 characters, so the longest valid list still fits in a URL.
+    ids = serializers.RegexField(r"^[A-Za-z0-9,-]+$", max_length=MAX_IDS * 37, required=False)
     ordering = serializers.ChoiceField(choices=sorted(ORDERINGS), required=False, default="-created_at")
     limit = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)
     offset = serializers.IntegerField(min_value=0, max_value=100_000, required=False, default=0)

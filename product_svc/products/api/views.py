@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import NotFound
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.viewsets import ViewSet
@@ -13,7 +14,9 @@ from products.api.serializers import ProductQuerySerializer, ProductSerializer, 
 from products.repository import SkuTaken
 from shared.auth.permissions import IsStaff
 from shared.errors import Conflict
+from shared.openapi import ErrorDocumentingSchema, error_responses
 from shared.pagination import paginated
+from shared.parsers import JSONParser
 
 
 def _sees_inactive(request) -> bool:
@@ -34,6 +37,10 @@ class ProductViewSet(ViewSet):
     """The catalog: anyone reads active products; staff (and services) also see inactive ones; staff write."""
 
     serializer_class = ProductSerializer
+    schema = ErrorDocumentingSchema()
+    parser_classes = [JSONParser]
+    # Not used to paginate: it tells the schema that lists are the page shape shared.pagination answers.
+    pagination_class = LimitOffsetPagination
 
     def get_permissions(self):
         if self.action in {"list", "retrieve"}:
@@ -55,7 +62,7 @@ class ProductViewSet(ViewSet):
     def retrieve(self, request, pk=None):
         return Response(ProductSerializer(self._get(request, pk)).data)
 
-    @extend_schema(request=ProductSerializer, responses={201: ProductSerializer})
+    @extend_schema(request=ProductSerializer, responses={201: ProductSerializer, **error_responses(409)})
     def create(self, request):
         payload = ProductSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -65,11 +72,11 @@ class ProductViewSet(ViewSet):
             raise Conflict({"sku": ["A product with this sku already exists."]}) from None
         return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProductWriteSerializer, responses=ProductSerializer)
+    @extend_schema(request=ProductWriteSerializer, responses={200: ProductSerializer, **error_responses(409)})
     def update(self, request, pk=None):
         return self._update(request, pk, partial=False)
 
-    @extend_schema(request=ProductWriteSerializer, responses=ProductSerializer)
+    @extend_schema(request=ProductWriteSerializer, responses={200: ProductSerializer, **error_responses(409)})
     def partial_update(self, request, pk=None):
         return self._update(request, pk, partial=True)
 

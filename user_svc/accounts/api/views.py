@@ -23,6 +23,8 @@ from accounts.errors import (
 from accounts.models import Address
 from shared.auth.permissions import IsPerson, IsStaffOrService
 from shared.errors import Conflict
+from shared.openapi import ErrorDocumentingSchema, error_responses
+from shared.parsers import JSONParser
 
 
 def _password_errors(exc: DjangoValidationError, field: str) -> ValidationError:
@@ -34,13 +36,18 @@ class PublicView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
+    schema = ErrorDocumentingSchema()
+    parser_classes = [JSONParser]
 
     def get_authenticate_header(self, request):
         return 'Bearer realm="api"'
 
 
 class RegisterView(PublicView):
-    @extend_schema(request=serializers.RegisterSerializer, responses={201: serializers.UserSerializer})
+    @extend_schema(
+        request=serializers.RegisterSerializer,
+        responses={201: serializers.UserSerializer, **error_responses(409)},
+    )
     def post(self, request):
         payload = serializers.RegisterSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -56,7 +63,10 @@ class RegisterView(PublicView):
 class LoginView(PublicView):
     throttle_classes = [LoginAccountThrottle, LoginAddressThrottle]
 
-    @extend_schema(request=serializers.LoginSerializer, responses={200: serializers.TokenPairSerializer})
+    @extend_schema(
+        request=serializers.LoginSerializer,
+        responses={200: serializers.TokenPairSerializer, **error_responses(401, 429)},
+    )
     def post(self, request):
         payload = serializers.LoginSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -68,7 +78,10 @@ class LoginView(PublicView):
 
 
 class RefreshView(PublicView):
-    @extend_schema(request=serializers.RefreshSerializer, responses={200: serializers.TokenPairSerializer})
+    @extend_schema(
+        request=serializers.RefreshSerializer,
+        responses={200: serializers.TokenPairSerializer, **error_responses(401)},
+    )
     def post(self, request):
         payload = serializers.RefreshSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -80,7 +93,7 @@ class RefreshView(PublicView):
 
 
 class LogoutView(PublicView):
-    @extend_schema(request=serializers.RefreshSerializer, responses={204: None})
+    @extend_schema(request=serializers.RefreshSerializer, responses={204: None, **error_responses(401)})
     def post(self, request):
         payload = serializers.RefreshSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -100,6 +113,8 @@ def _current_user(request):
 
 class MeView(APIView):
     permission_classes = [IsPerson]
+    schema = ErrorDocumentingSchema()
+    parser_classes = [JSONParser]
 
     @extend_schema(responses=serializers.UserSerializer)
     def get(self, request):
@@ -123,6 +138,8 @@ class MeView(APIView):
 
 class PasswordChangeView(APIView):
     permission_classes = [IsPerson]
+    schema = ErrorDocumentingSchema()
+    parser_classes = [JSONParser]
 
     @extend_schema(request=serializers.PasswordChangeSerializer, responses={204: None})
     def post(self, request):
@@ -141,6 +158,8 @@ class AddressViewSet(GenericViewSet):
     """The caller's own addresses; another user's address id is a 404."""
 
     permission_classes = [IsPerson]
+    schema = ErrorDocumentingSchema()
+    parser_classes = [JSONParser]
     serializer_class = serializers.AddressSerializer
     queryset = Address.objects.none()  # for the schema; every read goes through selectors
 
@@ -200,6 +219,7 @@ class VerifyView(APIView):
     id, their own included, so the answer cannot be used to enumerate accounts."""
 
     permission_classes = [IsStaffOrService]
+    schema = ErrorDocumentingSchema()
 
     @extend_schema(responses=serializers.VerificationSerializer)
     def get(self, request, user_id):
