@@ -7,7 +7,9 @@ reaped (``children_user``/``children_system``), so short-lived children (a Postg
 connection) are not lost between two snapshots.
 """
 
+import asyncio
 import os
+import time
 
 import psutil
 import stack
@@ -70,3 +72,39 @@ def per_unit(spent_seconds: dict[str, float], units: int) -> dict[str, float]:
         return {}
     rows = {kind: round(value * 1000 / units, 2) for kind, value in spent_seconds.items()}
     return dict(sorted(rows.items(), key=lambda item: -item[1]))
+
+
+class Sampler:
+    """Snapshots every ``interval`` seconds in the background, so the CPU of a window that ends at a
+    moment known only afterwards (the last order confirmed) can be read without what came after it
+    (reading the results back)."""
+
+    def __init__(self, interval: float = 0.5):
+        self.interval = interval
+        self.samples: list[tuple[float, Snapshot]] = []
+        self._task: asyncio.Task | None = None
+
+    async def __aenter__(self):
+        self.samples.append((time.time(), snapshot()))
+        self._task = asyncio.create_task(self._run())
+        return self
+
+    async def __aexit__(self, *_exc):
+        self._task.cancel()
+        self.samples.append((time.time(), snapshot()))
+
+    async def _run(self):
+        while True:
+            await asyncio.sleep(self.interval)
+            self.samples.append((time.time(), await asyncio.to_thread(snapshot)))
+
+    def spent_between(self, start_wall: float, end_wall: float) -> tuple[dict[str, float], float]:
+        """CPU per kind from the last snapshot at or before ``start_wall`` to the first at or after
+        ``end_wall``; also the length of that window in seconds."""
+        before = max(
+            (s for s in self.samples if s[0] <= start_wall), key=lambda s: s[0], default=self.samples[0]
+        )
+        after = min(
+            (s for s in self.samples if s[0] >= end_wall), key=lambda s: s[0], default=self.samples[-1]
+        )
+        return spent(before[1], after[1]), after[0] - before[0]

@@ -13,7 +13,7 @@ import json
 import secrets
 from dataclasses import dataclass, field
 
-from gateway import Account, Gateway, gather_limited
+from gateway import Account, Gateway, gather_limited, poll
 from pymongo import MongoClient
 from stack import service_env
 
@@ -71,17 +71,24 @@ class Fixtures:
         self.stocked.extend(made)
         return self.stocked
 
-    async def wait_for_items(self, product_ids: list[str], timeout: float = 60.0) -> None:
-        """Until inventory has an item for each product (orders for a product it does not know fail)."""
-        pending = list(product_ids)
-        deadline = asyncio.get_running_loop().time() + timeout
-        while pending and asyncio.get_running_loop().time() < deadline:
-            found = await gather_limited([self.gateway.inventory_item(self.staff, p) for p in pending])
-            pending = [p for p, item in zip(pending, found, strict=True) if item is None]
-            if pending:
-                await asyncio.sleep(0.3)
-        if pending:
-            raise TimeoutError(f"{len(pending)} products have no inventory item after {timeout:g}s")
+    async def wait_for_items(self, product_ids: list[str], timeout: float = 120.0) -> list[str]:
+        """The products inventory has an item for, once it has one for each or ``timeout`` passed (an
+        order for a product inventory does not know yet fails)."""
+        items = await gather_limited(
+            [
+                poll(lambda p=p: self.gateway.inventory_item(self.staff, p), timeout=timeout)
+                for p in product_ids
+            ]
+        )
+        return [p for p, item in zip(product_ids, items, strict=True) if item is not None]
+
+    async def stock_pool(self, count: int, minimum: int = 3) -> list[str]:
+        """At least ``count`` stocked products that inventory knows (``minimum`` will do after a timeout)."""
+        await self.stock_products(count)
+        self.stocked = await self.wait_for_items(self.stocked)
+        if len(self.stocked) < minimum:
+            raise TimeoutError(f"only {len(self.stocked)} products reached inventory")
+        return self.stocked
 
     async def cleanup(self) -> dict:
         deleted = 0

@@ -140,3 +140,19 @@ async def gather_limited(coroutines, limit: int = 8) -> list:
             return await coroutine
 
     return await asyncio.gather(*(guarded(c) for c in coroutines))
+
+
+async def poll(probe, *, timeout: float, interval: float = 0.5):
+    """Call ``probe()`` until it returns something truthy; return it, or None after ``timeout`` seconds.
+    A refused or failed call (a 5xx, a gateway timeout, a dropped connection) counts as "not yet": the
+    platform under load may answer slowly, and the answer is what is being waited for."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            value = await probe()
+        except (SetupFailed, aiohttp.ClientError, TimeoutError):
+            value = None
+        if value or loop.time() >= deadline:
+            return value
+        await asyncio.sleep(interval)

@@ -8,13 +8,12 @@ moment Mailpit received the email (its ``Created``); the end-to-end time from th
 send is reported beside it. The emails are deleted from Mailpit afterwards.
 """
 
-import asyncio
 from collections import Counter
 
 import stats
 from fixtures import LOW_STOCK, Fixtures
-from gateway import Account, Gateway, gather_limited
-from loadgen import run_step
+from gateway import Account, Gateway, gather_limited, poll
+from loadgen import Outcome, run_step
 from order_flow import order_once
 from timestamps import unix
 
@@ -30,9 +29,13 @@ async def low_stock_email(
     products = await gather_limited(
         [fixtures.create_product("L", first + n, LOW_STOCK) for n in range(count)], limit=4
     )
-    await fixtures.wait_for_items(products)
+    products = await fixtures.wait_for_items(products)
+    if not products:
+        raise TimeoutError("no low-stock product reached inventory")
 
     async def request(index):
+        if index >= len(products):  # its product did not reach inventory in time
+            return Outcome(False, error="no_product")
         return await order_once(
             fixtures.gateway, customer, [{"product_id": products[index], "quantity": CROSSING_QUANTITY}]
         )
@@ -44,7 +47,7 @@ async def low_stock_email(
     errors = Counter(s.outcome.error for s in run.samples if not s.outcome.ok)
     latencies, end_to_end, completions, message_ids = [], [], [], []
     for (_product, sample), (crossed, message) in zip(ordered.items(), found, strict=True):
-        if message is None:
+        if message is None or crossed is None:
             errors["no_email"] += 1
             continue
         received = unix(message["Created"])
@@ -69,12 +72,12 @@ async def low_stock_email(
 async def _crossing_and_email(fixtures: Fixtures, mailpit: Gateway, product_id: str):
     """(the moment the item crossed its threshold, the Mailpit message) or (None, None)."""
     sku = fixtures.skus[product_id]
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + MAIL_TIMEOUT_S
-    while loop.time() < deadline:
-        found = await mailpit.must("GET", "/api/v1/search", params={"query": sku})
-        if found["messages"]:
-            item = await fixtures.gateway.inventory_item(fixtures.staff, product_id)
-            return unix(item["updated_at"]), found["messages"][0]
-        await asyncio.sleep(0.5)
-    return None, None
+
+    async def email():
+        return (await mailpit.must("GET", "/api/v1/search", params={"query": sku}))["messages"]
+
+    messages = await poll(email, timeout=MAIL_TIMEOUT_S)
+    if not messages:
+        return None, None
+    item = await poll(lambda: fixtures.gateway.inventory_item(fixtures.staff, product_id), timeout=30)
+    return (unix(item["updated_at"]) if item else None), messages[0]

@@ -38,7 +38,7 @@ MEASURES = {
         "Product list, cached", "req/s", Ladder(50, max_steps=6, duration_s=2.5), HTTP, 10, "nginx_drf"
     ),
     "product_list_uncached": Measure(
-        "Product list, uncached", "req/s", Ladder(5, max_steps=7, duration_s=3), HTTP, 4, "nginx_drf"
+        "Product list, uncached", "req/s", Ladder(2, max_steps=7, duration_s=3), HTTP, 4, "nginx_drf"
     ),
     "product_get_cached": Measure(
         "Product get, cached", "req/s", Ladder(50, max_steps=6, duration_s=2.5), HTTP, 10, "nginx_drf"
@@ -48,7 +48,7 @@ MEASURES = {
     ),
     "order_flow": Measure(
         "Order POST → confirmed", "orders/s",
-        Ladder(5, max_steps=6, refine=2, duration_s=5, pause_s=2), Limits(p99_ms=3000), 3, "order_path",
+        Ladder(2, max_steps=7, refine=2, duration_s=5, pause_s=2), Limits(p99_ms=3000), 3, "order_path",
     ),
     "low_stock": Measure(
         "Low stock → email in Mailpit", "emails/s",

@@ -6,16 +6,15 @@ after the step costs nothing to the figures. The products made here have big sto
 the order flow and the uncached reads use.
 """
 
-import asyncio
 from collections import Counter
 
 import stats
 from fixtures import BIG_STOCK, Fixtures
-from gateway import gather_limited, product_body
+from gateway import gather_limited, poll, product_body
 from loadgen import run_step
 from timestamps import unix
 
-ITEM_TIMEOUT_S = 30.0
+ITEM_TIMEOUT_S = 60.0
 
 
 async def product_to_item(fixtures: Fixtures, rate: float, duration: float) -> dict:
@@ -62,11 +61,6 @@ async def product_to_item(fixtures: Fixtures, rate: float, duration: float) -> d
 
 
 async def _item_when_visible(fixtures: Fixtures, product_id: str) -> dict | None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + ITEM_TIMEOUT_S
-    while loop.time() < deadline:
-        item = await fixtures.gateway.inventory_item(fixtures.staff, product_id)
-        if item is not None:
-            return item
-        await asyncio.sleep(0.3)
-    return None
+    return await poll(
+        lambda: fixtures.gateway.inventory_item(fixtures.staff, product_id), timeout=ITEM_TIMEOUT_S
+    )

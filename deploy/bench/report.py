@@ -18,6 +18,13 @@ def _rate(value) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
 
 
+def _sustained(entry: dict) -> str:
+    if entry.get("at_knee"):
+        return _rate(entry["max_sustained_rps"])
+    lowest = entry.get("lowest")
+    return f"< {_rate(lowest['offered_rps'])} (figures at that step)" if lowest else "—"
+
+
 def _platform_table(report: dict) -> list[str]:
     rows = [
         "| figure | sustained | p50 ms | p95 ms | p99 ms | errors (all steps) | next step broke on | "
@@ -25,12 +32,12 @@ def _platform_table(report: dict) -> list[str]:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for entry in report["scenarios"].values():
-        knee = entry.get("at_knee") or {}
+        knee = entry.get("at_knee") or entry.get("lowest") or {}
         errors = sum(step["error_count"] for step in entry.get("steps", []))
         sent = sum(step["sent"] for step in entry.get("steps", []))
         ratio = entry.get("ratio_to_ceiling")
         rows.append(
-            f"| {entry['title']} | {_rate(entry.get('max_sustained_rps'))} {entry['unit']} "
+            f"| {entry['title']} | {_sustained(entry)} {entry['unit']} "
             f"| {_ms(knee.get('p50_ms'))} | {_ms(knee.get('p95_ms'))} | {_ms(knee.get('p99_ms'))} "
             f"| {errors}/{sent} | {entry.get('limited_by', '—')} | {entry.get('ceiling_label', '—')} "
             f"| {'—' if ratio is None else f'{ratio:.2f}'} |"
@@ -54,7 +61,7 @@ def _ceiling_lines(ceilings: dict) -> list[str]:
 
 
 def _cpu_table(order_flow: dict) -> list[str]:
-    knee = order_flow.get("at_knee") or {}
+    knee = order_flow.get("at_knee") or order_flow.get("lowest") or {}
     per_order = knee.get("cpu_ms_per_order") or {}
     if not per_order:
         return []

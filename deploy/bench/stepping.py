@@ -83,6 +83,7 @@ def knee(steps: list[dict]) -> dict:
         "steps": steps,
         "max_sustained_rps": best["throughput_rps"] if best else 0.0,
         "at_knee": best,
+        "lowest": steps[0] if steps else None,  # what to show when not even the first step was sustained
         "peak_rps": max((s["throughput_rps"] for s in steps), default=0.0),
         "limited_by": first_bad["limit"] if first_bad else "not reached (ladder ended)",
     }
