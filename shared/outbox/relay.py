@@ -2,7 +2,7 @@
 
 import json
 
-from django.db import transaction
+from django.db import close_old_connections, transaction
 
 from shared.celery import declare_saga_queues
 from shared.messaging.kafka import publish_confirmed
@@ -15,6 +15,11 @@ class OutboxStore:
     service's own tables; the outbox only holds what has not left yet)."""
 
     def pending(self, limit):
+        # A long-running loop has no request cycle to drop a connection the server closed (a database
+        # restart); without this, every later pass fails on the dead connection and nothing leaves.
+        # Never inside a transaction (a test's): closing would abort it.
+        if not transaction.get_connection().in_atomic_block:
+            close_old_connections()
         return list(OutboxMessage.objects.order_by("id")[:limit])
 
     def delivered(self, messages):
