@@ -14,6 +14,7 @@ from products.api.serializers import ProductQuerySerializer, ProductSerializer, 
 from products.repository import SkuTaken
 from shared.auth.permissions import IsStaff
 from shared.errors import Conflict
+from shared.mongo import DocumentLocked
 from shared.openapi import ErrorDocumentingSchema, error_responses
 from shared.pagination import paginated
 from shared.parsers import JSONParser
@@ -46,6 +47,13 @@ class ProductViewSet(ViewSet):
         if self.action in {"list", "retrieve"}:
             return [AllowAny()]
         return [IsStaff()]
+
+    def handle_exception(self, exc):
+        # The product's lock is held past our wait: another write, or one that crashed holding it (the
+        # lock expires after its TTL). A conflict to retry, not a server error.
+        if isinstance(exc, DocumentLocked):
+            exc = Conflict("The product is being changed by another request; try again.")
+        return super().handle_exception(exc)
 
     @extend_schema(parameters=[ProductQuerySerializer], responses=ProductSerializer(many=True))
     def list(self, request):
