@@ -29,7 +29,7 @@ from ledger import Ledger
 from load import Catalog, Customer, Staff, settle_unanswered
 from mutations import prove_checks_can_fail
 from stack import REPO_DIR, Addresses, components_down, create_staff
-from stores import Stores
+from stores import Scope, Stores
 
 logger = logging.getLogger("chaos")
 INITIAL_PRODUCTS = 6
@@ -127,13 +127,10 @@ def run(args) -> int:
 
     ledger.begin_window("drain")
     unanswered = settle_unanswered(ledger)
-    user_ids = [client.user_id for client in customer_clients]
-    settled = drain.wait_until_settled(
-        drain.conditions(stores, user_ids=user_ids, sku_prefix=sku_prefix, product_ids=ledger.product_ids()),
-        timeout_s=args.drain_timeout,
-    )
+    scope = Scope(sku_prefix, [client.user_id for client in customer_clients], ledger.product_ids())
+    settled = drain.wait_until_settled(drain.conditions(stores, scope), timeout_s=args.drain_timeout)
     ledger.close()
-    snap = stores.snapshot(sku_prefix=sku_prefix, user_ids=user_ids)
+    snap = stores.snapshot(scope)
     stores.close()
     facts = Facts(dict(ledger.orders), dict(ledger.products), list(ledger.probes), queues_before)
     findings = check_all(snap, facts)
@@ -189,6 +186,8 @@ def run(args) -> int:
         },
         "products": len(ledger.products),
         "drain": settled,
+        "outboxes": {name: vars(depth) for name, depth in snap.outboxes.items()},
+        "queues": snap.queues,
         "low_stock_crossings": crossings,
         "low_stock_emails": len(snap.emails),
         "violations": [vars(f) for f in violations],

@@ -13,25 +13,28 @@ import logging
 import time
 from collections.abc import Callable
 
-from stores import Stores
+from stores import Scope, Stores
 
 logger = logging.getLogger("chaos.drain")
 STABLE_S = 6.0
 POLL_S = 2.0
 
 
-def conditions(stores: Stores, *, user_ids: list[str], sku_prefix: str, product_ids: list[str]) -> dict:
+def conditions(stores: Stores, scope: Scope) -> dict:
     """Name -> a function returning how much is still to do (0 when settled)."""
 
+    def outbox_messages() -> int:
+        return sum(depth.stale + depth.ours for depth in stores.outbox_depths(scope).values())
+
     return {
-        "pending orders": lambda: stores.pending_orders(user_ids),
-        "products without item": lambda: len(product_ids) - stores.items_of(product_ids),
-        "outbox messages": lambda: sum(stores.outbox_depths().values()),
+        "pending orders": lambda: stores.pending_orders(scope.user_ids),
+        "products without item": lambda: len(scope.product_ids) - stores.items_of(scope.product_ids),
+        "outbox messages (stale or this run's)": outbox_messages,
         "saga queue messages": lambda: sum(
             depth for name, depth in stores.queue_depths().items() if not name.endswith(".dead")
         ),
         "low-stock entries unread": stores.listener_backlog,
-        "emails not sent yet": lambda: stores.pending_notifications(sku_prefix),
+        "emails not sent yet": lambda: stores.pending_notifications(scope.sku_prefix),
     }
 
 

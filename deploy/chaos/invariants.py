@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from history import replay
 from ledger import AcceptedOrder, CreatedProduct, Probe
-from stores import STOCK_CONSTRAINTS, Snapshot
+from stores import STALE_S, STOCK_CONSTRAINTS, Snapshot
 
 SETTLED = ("confirmed", "failed", "cancelled")
 
@@ -43,7 +43,8 @@ INVARIANTS = [
               "each low-stock crossing in the history gave exactly one sent notification and one email with "
               "its available count, and nothing else was sent"),
     Invariant("outboxes", "outboxes empty",
-              "every outbox (inventory's table, the product and order embedded ones) is empty"),
+              "no outbox (inventory's table, the product and order embedded ones) holds a message of this "
+              f"run or any older than {STALE_S:.0f} s (other people's fresh traffic may pass through)"),
     Invariant("queues", "no message lost",
               "the saga queues are empty and nothing was dead-lettered during the run"),
     Invariant("isolation", "own orders only",
@@ -285,10 +286,16 @@ def one_email_per_crossing(snap: Snapshot, facts: Facts) -> list[Finding]:
 
 
 def outboxes_empty(snap: Snapshot, facts: Facts) -> list[Finding]:
-    return [
-        Finding("outboxes", name, [], f"{depth} message(s) still waiting" if depth else None)
-        for name, depth in snap.outboxes.items()
-    ]
+    findings = []
+    for name, depth in snap.outboxes.items():
+        violation = None
+        if depth.ours or depth.stale:
+            violation = (
+                f"{depth.ours} message(s) of this run and {depth.stale} older than {STALE_S:.0f} s "
+                f"still waiting ({depth.waiting} in all)"
+            )
+        findings.append(Finding("outboxes", name, [], violation))
+    return findings
 
 
 def no_message_lost(snap: Snapshot, facts: Facts) -> list[Finding]:

@@ -76,8 +76,8 @@ def _duplicate_email(snap: Snapshot, facts: Facts) -> str:
 
 def _outbox_left(snap: Snapshot, facts: Facts) -> str:
     name = next(iter(snap.outboxes))
-    snap.outboxes[name] += 1
-    return f"one message left in {name}"
+    snap.outboxes[name].ours += 1
+    return f"one message of the run left in {name}"
 
 
 def _dead_lettered(snap: Snapshot, facts: Facts) -> str:

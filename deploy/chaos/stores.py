@@ -9,8 +9,9 @@ embedded outboxes of shared/messaging/mongo_outbox.py (``outbox_pending``).
 """
 
 import re
+import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pymongo
@@ -22,8 +23,28 @@ SAGA_QUEUES = ("order_created", "inventory_reserved", "inventory_failed", "inven
 LOW_STOCK_STREAM = "inventory:low-stock:stream"
 LOW_STOCK_GROUP = "notification-svc"
 LOW_STOCK_SUBJECT = re.compile(r"^Low stock: (?P<sku>\S+) \((?P<available>-?\d+) left\)$")
+# Longer than the relays' longest back-off (10 s): a message older than this once the platform has settled
+# is stuck, not on its way. Other people's traffic on the shared stack may keep fresh messages in the
+# outboxes, so only stale ones and this run's own count against the platform.
+STALE_S = 15.0
 # The DB constraints that make "available never negative" a rule of the database, not of the code.
 STOCK_CONSTRAINTS = ("item_reserved_not_negative", "item_quantity_covers_reserved")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What this run made: its products' sku prefix and ids, and its customers."""
+
+    sku_prefix: str
+    user_ids: list[str]
+    product_ids: list[str]
+
+
+@dataclass
+class OutboxDepth:
+    waiting: int  # every message waiting, whoever's
+    stale: int  # waiting longer than STALE_S
+    ours: int  # about this run's products or orders
 
 
 @dataclass
@@ -96,7 +117,7 @@ class Snapshot:
     notifications: list[Alert] = field(default_factory=list)
     emails: list[Alert] = field(default_factory=list)
     constraints: set[str] = field(default_factory=set)
-    outboxes: dict[str, int] = field(default_factory=dict)  # pending messages per outbox
+    outboxes: dict[str, OutboxDepth] = field(default_factory=dict)
     queues: dict[str, int] = field(default_factory=dict)  # depth of saga and dead-letter queues
 
 
@@ -117,15 +138,15 @@ class Stores:
         self.redis.close()
 
     # The whole picture ------------------------------------------------------------------------------
-    def snapshot(self, *, sku_prefix: str, user_ids: list[str]) -> Snapshot:
+    def snapshot(self, scope: Scope) -> Snapshot:
         snap = Snapshot()
-        snap.orders = self.orders_of(user_ids)
-        snap.products = self.products_with_prefix(sku_prefix)
-        self._read_inventory(snap, sku_prefix)
-        snap.notifications = self.low_stock_notifications(sku_prefix)
-        snap.emails = self.low_stock_emails(sku_prefix)
-        snap.outboxes = self.outbox_depths()
-        snap.queues = self.queue_depths()
+        snap.orders = self.orders_of(scope.user_ids)
+        snap.products = self.products_with_prefix(scope.sku_prefix)
+        self._read_inventory(snap, scope.sku_prefix)
+        snap.notifications = self.low_stock_notifications(scope.sku_prefix)
+        snap.emails = self.low_stock_emails(scope.sku_prefix)
+        snap.outboxes = self.outbox_depths(scope)
+        snap.queues = self.settled_queue_depths()
         return snap
 
     # MongoDB ----------------------------------------------------------------------------------------
@@ -203,10 +224,6 @@ class Stores:
                 "SELECT count(*) FROM stock_item WHERE product_id = ANY(%s)", (product_ids,)
             ).fetchone()[0]
 
-    def inventory_outbox_depth(self) -> int:
-        with psycopg.connect(self.addresses.inventory_dsn, connect_timeout=5) as db:
-            return db.execute("SELECT count(*) FROM outbox_outboxmessage").fetchone()[0]
-
     def low_stock_notifications(self, sku_prefix: str) -> list[Alert]:
         with psycopg.connect(self.addresses.notification_dsn, connect_timeout=5) as db:
             rows = db.execute(
@@ -245,15 +262,40 @@ class Stores:
             start += len(page)
 
     # Brokers and outboxes ---------------------------------------------------------------------------
-    def outbox_depths(self) -> dict[str, int]:
-        """Messages waiting in every outbox of the platform (all of them, not only this run's)."""
-        products = self.mongo[self.addresses.product_db]["products"]
+    def outbox_depths(self, scope: Scope) -> dict[str, OutboxDepth]:
+        """Messages waiting in each outbox of the platform: all, stale, and this run's."""
+        cutoff = datetime.now(UTC) - timedelta(seconds=STALE_S)
         orders = self.mongo[self.addresses.order_db]["orders"]
+        order_ids = [doc["_id"] for doc in orders.find({"user_id": {"$in": scope.user_ids}}, {"_id": 1})]
+        with psycopg.connect(self.addresses.inventory_dsn, connect_timeout=5) as db:
+            inventory = OutboxDepth(
+                *db.execute(
+                    "SELECT count(*), count(*) FILTER (WHERE created_at < %s),"
+                    " count(*) FILTER (WHERE payload->'data'->>'product_id' = ANY(%s)"
+                    " OR payload->'data'->>'order_id' = ANY(%s)) FROM outbox_outboxmessage",
+                    (cutoff, scope.product_ids, order_ids),
+                ).fetchone()
+            )
         return {
-            "inventory_svc outbox table": self.inventory_outbox_depth(),
-            "product_svc embedded outboxes": products.count_documents({"outbox_pending": True}),
-            "order_svc embedded outboxes": orders.count_documents({"outbox_pending": True}),
+            "inventory_svc outbox table": inventory,
+            "product_svc embedded outboxes": self._embedded_depth(
+                self.mongo[self.addresses.product_db]["products"],
+                cutoff,
+                {"sku": {"$regex": f"^{re.escape(scope.sku_prefix)}"}},
+            ),
+            "order_svc embedded outboxes": self._embedded_depth(
+                orders, cutoff, {"user_id": {"$in": scope.user_ids}}
+            ),
         }
+
+    @staticmethod
+    def _embedded_depth(collection, cutoff: datetime, ours: dict) -> OutboxDepth:
+        pending = {"outbox_pending": True}
+        return OutboxDepth(
+            waiting=collection.count_documents(pending),
+            stale=collection.count_documents({**pending, "updated_at": {"$lt": cutoff}}),
+            ours=collection.count_documents({**pending, **ours}),
+        )
 
     def queue_depths(self) -> dict[str, int]:
         """Messages (ready and unacknowledged) in each saga queue and its dead-letter queue."""
@@ -266,6 +308,17 @@ class Stores:
             if queue["name"] in wanted:
                 depths[queue["name"]] = queue.get("messages", 0) or 0
         return depths
+
+    def settled_queue_depths(self, second_look_after_s: float = 6.0) -> dict[str, int]:
+        """Queue depths, looked at again after a pause when a saga queue is not empty: the management API
+        counts on a timer, and other people's traffic passes through the same queues; only what is still
+        there on the second look counts."""
+        first = self.queue_depths()
+        if not any(depth for name, depth in first.items() if not name.endswith(".dead")):
+            return first
+        time.sleep(second_look_after_s)
+        second = self.queue_depths()
+        return {name: min(first[name], second[name]) for name in first}
 
     def listener_backlog(self) -> int:
         """Low-stock stream entries the notification listener has not read or not acknowledged."""
