@@ -10,7 +10,7 @@ import os
 
 from celery import Celery
 from celery.exceptions import Reject
-from celery.signals import worker_ready
+from celery.signals import task_postrun, task_prerun, worker_ready
 from kombu import Exchange, Queue
 
 from shared.events import InvalidEnvelope, names, parse_envelope
@@ -100,9 +100,36 @@ def make_celery_app(service: str) -> Celery:
         timezone="UTC",
     )
     app.autodiscover_tasks()
+    keep_database_connections(app)
 
     @worker_ready.connect(weak=False)
     def _declare_on_start(sender=None, **_):
         declare_saga_queues(app)
 
     return app
+
+
+# Celery's Django fixup closes every database connection only every twice this many tasks; see below.
+_DB_REUSE_TASKS = 2**31
+
+
+def keep_database_connections(app: Celery) -> None:
+    """Keep a worker process's database connection from one task to the next, as a web worker keeps it
+    between requests (CONN_MAX_AGE, and Django's health check after an error).
+
+    Left alone, Celery's Django fixup closes it before and after every task, so each task of the saga
+    paid for a new PostgreSQL connection and its SCRAM handshake: about 12 ms on the 2-core development
+    machine against 0.3 ms for a query on an open connection, as long as the reserve transaction itself.
+    The fixup's own closing is pushed out of reach and Django's per-request rule runs around each task.
+    """
+    app.conf.update(CELERY_DB_REUSE_MAX=_DB_REUSE_TASKS)
+    task_prerun.connect(_close_old_connections, weak=False)
+    task_postrun.connect(_close_old_connections, weak=False)
+
+
+def _close_old_connections(task=None, **_):
+    if task is not None and getattr(task.request, "is_eager", False):
+        return  # an eager task runs inside the caller's own unit of work (tests)
+    from django.db import close_old_connections
+
+    close_old_connections()

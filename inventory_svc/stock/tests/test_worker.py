@@ -146,3 +146,32 @@ def test_a_poison_message_goes_to_the_dead_letter_queue(worker, broker):
         ),
         timeout=30,
     )
+
+
+def test_the_worker_keeps_its_database_connection_from_task_to_task(worker, make_item, broker):
+    item = make_item(quantity=10)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        started = cursor.fetchone()[0]
+    worker()
+
+    for number in range(3):
+        line = {"product_id": item.product_id, "quantity": 1}
+        _command(
+            names.RESERVE_STOCK_TASK,
+            names.ORDER_CREATED_QUEUE,
+            {"order_id": f"w-keep-{number}", "items": [line]},
+        )
+    orders = OrderReservation.objects.filter(order_id__startswith="w-keep-")
+    assert wait_until(lambda: orders.count() == 3, timeout=30)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT backend_start FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_start > %s",
+            [started],
+        )
+        opened = [row[0] for row in cursor.fetchall()]
+    # One connection, still open, opened before the first reservation: all three tasks used it.
+    assert len(opened) == 1
+    assert opened[0] < orders.order_by("created_at").first().created_at
