@@ -12,6 +12,9 @@ Money is integer cents (exact). Only plain operators, no transactions: MongoDB 7
 Every status change is compare-and-set on the current status *under the document's lock*: FerretDB 1.24
 applies an update as an unlocked read-modify-write, so a conditional ``update_one`` alone is not atomic
 there; the lock (shared.mongo.document_lock, also taken by the relay) makes read-check-write one step.
+Writes address a document by ``_id`` alone: FerretDB pushes only an ``_id`` filter down to its storage
+and reads every document of the collection for any other (measured with 800 orders: 12 ms against 140 ms
+when the status was part of the filter).
 """
 
 from datetime import datetime
@@ -19,7 +22,7 @@ from datetime import datetime
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
-from shared.messaging.mongo_outbox import OUTBOX_FIELD, PENDING_FIELD, EmbeddedOutbox
+from shared.messaging.mongo_outbox import OUTBOX_FIELD, PENDING_FIELD, EmbeddedOutbox, hint
 from shared.mongo import document_lock, ensure_indexes_once, from_cents, get_database, now_ms
 
 COLLECTION = "orders"
@@ -59,6 +62,8 @@ def insert(document: dict, *, outbox_entries: list[dict]) -> dict:
         if existing is None:  # pragma: no cover - the unique index is the only unique field besides _id
             raise
         raise IdempotencyKeyTaken(existing) from None
+    if outbox_entries:
+        hint(collection(), document["_id"])
     return _from_document(stored)
 
 
@@ -124,10 +129,15 @@ def change(order_id: str, plan) -> tuple[dict | None, bool]:
         update = {"$set": sets}
         if pushes:
             update["$push"] = pushes
-        result = collection().update_one({"_id": order_id, "status": current["status"]}, update)
+        result = collection().update_one({"_id": order_id}, update)
         if result.matched_count != 1:  # pragma: no cover - impossible while every writer holds the lock
             return _from_document(current), False
-        document = collection().find_one({"_id": order_id}, _PROJECTION)
+        if outbox_entries:
+            hint(collection(), order_id)
+    # The document as written, without reading it back (the outbox is not part of what we return).
+    document = {**current, **sets}
+    if status is not None:
+        document["status_history"] = [*current["status_history"], *pushes["status_history"]["$each"]]
     return _from_document(document), True
 
 

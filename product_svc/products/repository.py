@@ -5,7 +5,8 @@ Documents: ``_id`` (uuid string), ``sku`` (unique), ``name``, ``description``, `
 ``attributes``, ``is_active``, ``is_deleted``, ``created_at``, ``updated_at``, and the embedded outbox.
 Deleting marks the document; the relay removes it once its ``product.deleted`` event is out.
 Only plain query operators are used (no ``$expr``, no transactions), so MongoDB 7 and FerretDB 1.24
-behave alike.
+behave alike. One product is looked up by ``_id`` alone and its flags are checked here: FerretDB pushes
+only an ``_id`` filter down to its storage and reads every document for any other.
 """
 
 import re
@@ -14,7 +15,7 @@ import uuid
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
-from shared.messaging.mongo_outbox import OUTBOX_FIELD, PENDING_FIELD, EmbeddedOutbox, outbox_update
+from shared.messaging.mongo_outbox import OUTBOX_FIELD, PENDING_FIELD, EmbeddedOutbox, hint, outbox_update
 from shared.mongo import cents, document_lock, ensure_indexes_once, from_cents, get_database, now_ms
 
 COLLECTION = "products"
@@ -67,15 +68,20 @@ def insert(*, fields: dict, outbox_entries: list[dict]) -> dict:
         collection().insert_one(document)
     except DuplicateKeyError:
         raise SkuTaken() from None
+    if outbox_entries:
+        hint(collection(), document["_id"])
     return _from_document(document)
 
 
 def get(product_id: str, *, include_inactive: bool) -> dict | None:
-    query = {"_id": product_id, "is_deleted": False}
-    if not include_inactive:
-        query["is_active"] = True
-    document = collection().find_one(query, _PROJECTION)
-    return _from_document(document) if document else None
+    document = collection().find_one({"_id": product_id}, _PROJECTION)
+    return _from_document(document) if _visible(document, include_inactive) else None
+
+
+def _visible(document: dict | None, include_inactive: bool) -> bool:
+    if document is None or document.get("is_deleted"):
+        return False
+    return include_inactive or bool(document.get("is_active"))
 
 
 def find(
@@ -118,8 +124,8 @@ def update(product_id: str, plan) -> dict | None:
     """Change a product under its lock: ``plan(current) -> (changes, outbox_entries)`` sees the product
     as it is now, so the events describe exactly what this write changed. None if the product is gone."""
     with document_lock(lock_key(product_id)):
-        current = collection().find_one({"_id": product_id, "is_deleted": False}, _PROJECTION)
-        if current is None:
+        current = collection().find_one({"_id": product_id}, _PROJECTION)
+        if not _visible(current, include_inactive=True):
             return None
         changes, outbox_entries = plan(_from_document(current))
         if not changes:
@@ -127,11 +133,13 @@ def update(product_id: str, plan) -> dict | None:
         update_ops = outbox_update(outbox_entries) if outbox_entries else {"$set": {}}
         update_ops["$set"].update({**_to_document(changes), "updated_at": now_ms()})
         try:
-            collection().update_one({"_id": product_id, "is_deleted": False}, update_ops)
+            collection().update_one({"_id": product_id}, update_ops)
         except OperationFailure as exc:
             if _is_duplicate(exc):
                 raise SkuTaken() from None
             raise
+        if outbox_entries:
+            hint(collection(), product_id)
         document = collection().find_one({"_id": product_id}, _PROJECTION)
     return _from_document(document)
 
@@ -140,8 +148,12 @@ def mark_deleted(product_id: str, *, outbox_entries: list[dict]) -> bool:
     update_ops = outbox_update(outbox_entries)
     update_ops["$set"].update({"is_deleted": True, "is_active": False, "updated_at": now_ms()})
     with document_lock(lock_key(product_id)):
-        result = collection().update_one({"_id": product_id, "is_deleted": False}, update_ops)
-    return result.matched_count == 1
+        current = collection().find_one({"_id": product_id}, {"is_deleted": 1})
+        if not _visible(current, include_inactive=True):
+            return False
+        collection().update_one({"_id": product_id}, update_ops)
+        hint(collection(), product_id)
+    return True
 
 
 def _to_document(fields: dict) -> dict:

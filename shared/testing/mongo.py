@@ -13,10 +13,29 @@ _HOUSEKEEPING = {"endSessions", "hello", "isMaster", "ping"}
 class CommandCounter(monitoring.CommandListener):
     def __init__(self):
         self.names = []
+        self.commands = []
 
     def started(self, event):
         if event.command_name not in _HOUSEKEEPING:
             self.names.append(event.command_name)
+            self.commands.append(dict(event.command))
+
+    def clear(self):
+        self.names.clear()
+        self.commands.clear()
+
+    def filters(self, command_name: str, collection: str) -> list[dict]:
+        """The filters of the ``find``/``update``/``delete`` commands sent to ``collection``, in order."""
+        found = []
+        for command in self.commands:
+            if command.get(command_name) != collection:
+                continue
+            if command_name == "find":
+                found.append(dict(command.get("filter", {})))
+            else:  # update and delete carry a list of statements
+                key = "updates" if command_name == "update" else "deletes"
+                found += [dict(statement["q"]) for statement in command.get(key, [])]
+        return found
 
     def succeeded(self, event):
         pass
@@ -38,7 +57,7 @@ def counting_commands(warm_up=None):
     try:
         if warm_up:
             warm_up()
-        counter.names.clear()
+        counter.clear()
         yield counter
     finally:
         mongo._state.update(original)

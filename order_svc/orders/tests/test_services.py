@@ -171,3 +171,18 @@ def test_two_racing_cancels_have_exactly_one_winner(pending_order):
     assert sorted(outcomes) == ["409", "409", "409", "won"]
     assert [h["status"] for h in repository.get(order["id"])["status_history"]] == ["pending", "cancelled"]
     assert len(outbox_of(order["id"])) == 2  # the reserve, and one release
+
+
+def test_a_status_change_reads_and_writes_the_order_by_id_alone(pending_order, mongo_commands):
+    # FerretDB pushes only an _id filter down to its storage; any other field reads the whole collection.
+    order = pending_order()
+    mongo_commands.clear()
+
+    returned, changed = repository.change(order["id"], lambda current: ("confirmed", None, {}, []))
+
+    assert changed is True
+    assert mongo_commands.filters("find", repository.COLLECTION) == [{"_id": order["id"]}]
+    assert mongo_commands.filters("update", repository.COLLECTION) == [{"_id": order["id"]}]
+    # What it returns is what it wrote, without reading it back.
+    assert returned == repository.get(order["id"])
+    assert [entry["status"] for entry in returned["status_history"]] == ["pending", "confirmed"]
