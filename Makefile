@@ -32,3 +32,7 @@ lock:      ## re-pin requirements*.lock from pyproject.toml
 .PHONY: bench
 bench:     ## the benchmark through the gateway, a few minutes; `make bench SMOKE=1`: each measurement once, light
 	.venv/bin/python deploy/bench/bench.py $(if $(SMOKE),--smoke)
+
+.PHONY: chaos
+chaos:     ## on a running stack: kill -9 and restart every process and server under load, then check the invariants (SHORT=1: a subset)
+	.venv/bin/python deploy/chaos/chaos.py $(if $(SHORT),--short)

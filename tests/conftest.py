@@ -28,9 +28,15 @@ def stack_env() -> dict[str, str]:
     return service_env("product")
 
 
+def gateway_address() -> str:
+    """The gateway's base URL (a function too, for test modules that need it at import time)."""
+    env = service_env("product")
+    return f"http://{env['STACK_HOST']}:{env['GATEWAY_PORT']}"
+
+
 @pytest.fixture(scope="session")
-def gateway_url(stack_env) -> str:
-    return f"http://{stack_env['STACK_HOST']}:{stack_env['GATEWAY_PORT']}"
+def gateway_url() -> str:
+    return gateway_address()
 
 
 @pytest.fixture(scope="session")
@@ -45,3 +51,11 @@ def repo_dir() -> Path:
 
 def venv_bin(name: str) -> str:
     return str(Path(os.environ.get("VIRTUAL_ENV", REPO_DIR / ".venv")) / "bin" / name)
+
+
+@pytest.fixture(scope="session")
+def staff_account(gateway_url):
+    """One staff account for the session (tests/accounts.py), logged in once through the gateway."""
+    from tests.accounts import new_staff  # here: tests.accounts imports this module
+
+    return new_staff(gateway_url)

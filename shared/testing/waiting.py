@@ -9,3 +9,12 @@ def wait_until(predicate, timeout=10.0, interval=0.1):
         time.sleep(interval)
         value = predicate()
     return value
+
+
+def wait_for(predicate, timeout=20.0, what="condition"):
+    """The first truthy value of ``predicate()`` within ``timeout`` seconds; fail the test naming ``what``
+    otherwise."""
+    value = wait_until(predicate, timeout=timeout)
+    if not value:
+        raise AssertionError(f"timed out waiting for {what}")
+    return value

@@ -15,8 +15,8 @@ import pytest
 import requests
 
 from shared.testing.stack import stack
+from shared.testing.waiting import wait_for
 from tests.conftest import SERVICES
-from tests.e2e.conftest import wait_for
 
 pytestmark = pytest.mark.slow
 CLIENTS = 6

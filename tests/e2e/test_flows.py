@@ -5,7 +5,7 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.conftest import wait_for
+from shared.testing.waiting import wait_for
 
 pytestmark = pytest.mark.slow
 

@@ -1,0 +1,77 @@
+"""Things the gateway tests make through the API, as a client would: a product with stock (and its
+inventory item, which arrives through Kafka), an order, an address, a notification."""
+
+import uuid
+
+import requests
+
+from shared.testing.waiting import wait_for
+from tests.accounts import Account
+
+
+def create_product(staff: Account, **fields) -> dict:
+    sku = f"SEC-{uuid.uuid4().hex[:10]}"
+    body = {"sku": sku, "name": f"Probe {sku}", "category": "probes", "price": "5.00", "initial_stock": 1000}
+    response = requests.post(
+        f"{staff.gateway_url}/api/v1/products/", json={**body, **fields}, headers=staff.headers, timeout=10
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def inventory_item(staff: Account, product_id: str) -> dict:
+    """The product's inventory item, once the product.created event has made it."""
+
+    def found():
+        response = requests.get(
+            f"{staff.gateway_url}/api/v1/inventory/",
+            params={"product_id": product_id},
+            headers=staff.headers,
+            timeout=10,
+        )
+        return response.json()["results"]
+
+    return wait_for(found, what=f"the inventory item of {product_id}")[0]
+
+
+def delete_product(staff: Account, product_id: str) -> None:
+    requests.delete(f"{staff.gateway_url}/api/v1/products/{product_id}", headers=staff.headers, timeout=10)
+
+
+def place_order(customer: Account, product_id: str, quantity: int = 1) -> dict:
+    response = requests.post(
+        f"{customer.gateway_url}/api/v1/orders/",
+        json={"items": [{"product_id": product_id, "quantity": quantity}]},
+        headers=customer.headers,
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def cancel_order(customer: Account, order_id: str) -> None:
+    # 409 when it is already terminal; either way no stock stays reserved for it.
+    requests.delete(f"{customer.gateway_url}/api/v1/orders/{order_id}", headers=customer.headers, timeout=10)
+
+
+def add_address(customer: Account, **fields) -> dict:
+    body = {"label": "home", "line1": "1 Probe St", "city": "Berlin", "postal_code": "10115", "country": "DE"}
+    response = requests.post(
+        f"{customer.gateway_url}/api/v1/users/me/addresses/",
+        json={**body, **fields},
+        headers=customer.headers,
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def send_test_notification(staff: Account) -> dict:
+    response = requests.post(
+        f"{staff.gateway_url}/api/v1/notifications/test",
+        json={"recipient": "probe@example.com", "subject": "Probe"},
+        headers=staff.headers,
+        timeout=30,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
