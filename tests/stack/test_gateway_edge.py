@@ -1,6 +1,8 @@
 """What the gateway does at the edge, before a service sees the request: CORS, compression, size and
 rate limits answered in JSON, and each service's staff pages (admin, API docs) under /<service>/."""
 
+import json
+import socket
 import time
 
 import pytest
@@ -77,6 +79,38 @@ def test_a_body_over_the_limit_is_refused_with_json_before_reaching_a_service(ga
     assert response.status_code == 413
     assert "1 MB" in response.json()["detail"]
     assert "X-Service" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("url", "headers", "status"),
+    [
+        ("/api/v1/orders/", {"Authorization": "Bearer " + "a" * 20_000}, 400),  # over one 16 KB header buffer
+        ("/api/v1/products/?search=" + "a" * 20_000, {}, 414),
+    ],
+    ids=["header-too-large", "uri-too-long"],
+)
+def test_a_request_over_the_header_limits_is_refused_with_json(gateway_url, url, headers, status):
+    response = requests.get(f"{gateway_url}{url}", headers=headers, timeout=10)
+
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "application/json"
+    assert "16 KB" in response.json()["detail"]
+
+
+def test_a_request_line_nginx_cannot_parse_is_refused_with_json(stack_env):
+    # A raw socket: no client library sends a broken request line (nginx has no URI for it).
+    with socket.create_connection(
+        (stack_env["STACK_HOST"], int(stack_env["GATEWAY_PORT"])), timeout=10
+    ) as sock:
+        sock.sendall(b"GARBAGE\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+
+    assert head.startswith(b"HTTP/1.1 400 ")
+    assert b"\r\nContent-Type: application/json\r\n" in head
+    assert "detail" in json.loads(body)
 
 
 def test_auth_routes_are_rate_limited_per_client_with_json_and_retry_after(gateway_url, stack_env):

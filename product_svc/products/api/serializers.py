@@ -1,5 +1,6 @@
 """Shapes of the product API. Money is a decimal string with two places."""
 
+import math
 import re
 
 from rest_framework import serializers
@@ -9,6 +10,7 @@ from products.repository import ORDERINGS
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 ATTRIBUTE_KEY = re.compile(r"^[A-Za-z0-9_ -]{1,64}$")
 MAX_IDS = 100
+INT64 = range(-(2**63), 2**63)  # the integers a BSON document holds
 
 
 class ProductSerializer(serializers.Serializer):
@@ -38,6 +40,11 @@ class ProductSerializer(serializers.Serializer):
                 )
             if not isinstance(item, str | int | float | bool) or (isinstance(item, str) and len(item) > 500):
                 raise serializers.ValidationError(f"Attribute {key!r}: a short string, number or boolean.")
+            # JSON reads 1e400 as infinity and has no bound on integers; MongoDB stores neither.
+            if (isinstance(item, float) and not math.isfinite(item)) or (
+                isinstance(item, int) and item not in INT64
+            ):
+                raise serializers.ValidationError(f"Attribute {key!r}: a finite number within 64 bits.")
         return value
 
     def validate(self, attrs):

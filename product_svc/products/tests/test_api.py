@@ -169,6 +169,31 @@ def test_bad_product_input_is_400_and_stores_nothing(staff_api, catalog, change,
     assert catalog["products"].count_documents({}) == 0
 
 
+@pytest.mark.parametrize("number", ["1e400", "-1e400", str(2**63), str(-(2**63) - 1)])
+def test_an_attribute_number_mongodb_cannot_store_is_400_and_stores_nothing(staff_api, catalog, number):
+    # Raw JSON: 1e400 parses as infinity, which the test client would refuse to encode.
+    body = '{"sku": "OK-1", "name": "Mug", "category": "kitchen", "price": "9.99", "attributes": {"w": %s}}'
+    body %= number
+
+    response = staff_api.post(URL, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "attributes" in response.json()
+    assert catalog["products"].count_documents({}) == 0
+
+
+def test_a_patch_with_an_attribute_number_mongodb_cannot_store_is_400(staff_api, make_product):
+    product = make_product(attributes={"w": 1})
+
+    response = staff_api.patch(
+        f"{URL}{product['id']}", '{"attributes": {"w": 1e400}}', content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert "attributes" in response.json()
+    assert staff_api.get(f"{URL}{product['id']}").json()["attributes"] == {"w": 1}
+
+
 def test_missing_fields_are_400(staff_api):
     response = staff_api.post(URL, {"name": "Mug"}, format="json")
 
