@@ -5,7 +5,22 @@
 # Debug HTTP handler (/debug/metrics, /debug/livez, /debug/readyz); FerretDB's default 8088 is too common.
 FERRETDB_DEBUG_PORT=${FERRETDB_DEBUG_PORT:-27018}
 
-ferretdb_bin() { printf '%s/bin/ferretdb-%s/ferretdb' "$STACK_CACHE" "$FERRETDB_VERSION"; }
+# The binary's cache name carries FERRETDB_PATCH: a build with another patch level is another binary.
+FERRETDB_PATCH=id-index
+ferretdb_bin() { printf '%s/bin/ferretdb-%s-%s/ferretdb' "$STACK_CACHE" "$FERRETDB_VERSION" "$FERRETDB_PATCH"; }
+
+# FerretDB 1.24's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'` but indexes `_id` as
+# `_ferretdb_sjson->"_id"`. Both extract the same value, but SQLite uses an index on an expression only for
+# the same expression, so every find, update and delete by _id scanned and parsed the whole collection
+# (4.6 ms a find, 33 ms an update, with 1,600 orders). The patch makes the lookup the indexed expression.
+# Checked by tests/stack/test_mongo.py: the plan of a find by _id uses the index.
+ferretdb_patch_id_lookup() { # ferretdb_patch_id_lookup SOURCE_DIR
+  local file="$1/internal/backends/sqlite/metadata/metadata.go"
+  grep -qF "IDColumn = DefaultColumn + \"->'\$._id'\"" "$file" ||
+    fail ferretdb "FerretDB $FERRETDB_VERSION: the _id lookup expression to patch is not in $file"
+  sed -i "/IDColumn = DefaultColumn/s|->'\$\._id'|->'_id'|" "$file"
+  grep -qF "IDColumn = DefaultColumn + \"->'_id'\"" "$file" || fail ferretdb "patching $file failed"
+}
 
 ferretdb_install() {
   local bin
@@ -34,6 +49,7 @@ ferretdb_install() {
   cp -R "$dir/." "$work/src/"
   chmod -R u+w "$work/src"
   printf '%s\n' "$FERRETDB_VERSION" >"$work/src/build/version/version.txt"
+  ferretdb_patch_id_lookup "$work/src"
   [ -z "$commit" ] || printf '%s\n' "$commit" >"$work/src/build/version/commit.txt"
   if ! (cd "$work/src" && CGO_ENABLED=0 GOTOOLCHAIN=auto GOWORK=off GO111MODULE=on \
     go build -trimpath -buildvcs=false -o "$work/ferretdb" ./cmd/ferretdb) >>"$logf" 2>&1; then

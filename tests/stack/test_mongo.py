@@ -68,3 +68,16 @@ def test_unique_index_refuses_a_duplicate(collection):
     with pytest.raises(DuplicateKeyError):
         collection.insert_one({"sku": "A-1"})
     assert collection.count_documents({"sku": "A-1"}) == 1
+
+
+def test_a_lookup_by_id_uses_the_id_index(collection):
+    # FerretDB's SQLite backend as released scans the whole collection here (deploy/stack/ferretdb.sh
+    # patches it); every repository lookup, update and delete of a single document goes by _id.
+    _seed(collection)
+    collection.insert_one({"_id": "known", "sku": "C-1"})
+
+    plan = collection.database.command("explain", {"find": collection.name, "filter": {"_id": "known"}})
+
+    steps = " ".join(plan["queryPlanner"]["Plan"])
+    assert "USING INDEX" in steps and "__id_" in steps, steps
+    assert collection.find_one({"_id": "known"})["sku"] == "C-1"
