@@ -58,8 +58,10 @@ def insert(document: dict, *, outbox_entries: list[dict]) -> dict:
     try:
         collection().insert_one(stored)
     except DuplicateKeyError:
-        existing = find_by_idempotency(document["idempotency"])
-        if existing is None:  # pragma: no cover - the unique index is the only unique field besides _id
+        # The id derives from the key (orders.services), so a racing retry took the same _id; the unique
+        # index on the key itself also catches an order stored before ids were derived.
+        existing = get(document["_id"]) or find_by_idempotency(document["idempotency"])
+        if existing is None:  # pragma: no cover - _id and the key are the only unique fields
             raise
         raise IdempotencyKeyTaken(existing) from None
     if outbox_entries:

@@ -75,8 +75,9 @@ def order_create(
     lines = merge_lines(items)
     fingerprint = _fingerprint(lines, shipping_address_id)
     idempotency = f"{user_id}:{idempotency_key}" if idempotency_key else None
+    order_id = _order_id(idempotency)
     if idempotency:
-        existing = repository.find_by_idempotency(idempotency)
+        existing = repository.get(order_id)
         if existing is not None:
             return _replayed(existing, fingerprint), False
 
@@ -94,7 +95,6 @@ def order_create(
         if address is None:
             raise InvalidOrder({"shipping_address_id": ["No such address of yours."]})
 
-    order_id = str(uuid.uuid4())
     moment = now_ms()
     order_lines = []
     for product_id, quantity in lines.items():
@@ -133,6 +133,16 @@ def order_create(
         return repository.insert(document, outbox_entries=[command]), True
     except repository.IdempotencyKeyTaken as taken:  # a concurrent retry stored it first
         return _replayed(taken.existing, fingerprint), False
+
+
+# Names the order ids derived from idempotency keys (any fixed UUID would do; this one must never change).
+_IDEMPOTENT_ORDERS = uuid.UUID("6f1c2a54-3d0e-4f8b-9a57-0c1d2e3f4a5b")
+
+
+def _order_id(idempotency: str | None) -> str:
+    """The id of a new order: derived from its user's idempotency key when it has one, so a retry finds
+    the first order by ``_id`` (the only lookup FerretDB does without reading every order), else random."""
+    return str(uuid.uuid5(_IDEMPOTENT_ORDERS, idempotency) if idempotency else uuid.uuid4())
 
 
 def _replayed(existing: dict, fingerprint: str) -> dict:

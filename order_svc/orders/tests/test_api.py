@@ -3,9 +3,11 @@
 import uuid
 from decimal import Decimal
 
+import pytest
 import requests
 from django.conf import settings as django_settings
 
+from orders import repository, services
 from orders.tests.conftest import login, outbox_of, register_user
 from shared.events import names
 from shared.testing.fixtures import client_with
@@ -154,6 +156,31 @@ def test_a_retried_post_with_the_same_idempotency_key_creates_one_order(alice_ap
     assert again.json()["id"] == first.json()["id"]
     assert orders_db["orders"].count_documents({}) == 1
     assert other.status_code == 409
+
+
+def test_a_retry_finds_the_first_order_by_id_alone(alice_api, make_product, mongo_commands):
+    # The gateway gives every order POST a key; FerretDB reads every order for a lookup by any other field.
+    body = {"items": [{"product_id": make_product()["id"], "quantity": 1}]}
+    first = alice_api.post("/api/v1/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="by-id")
+    mongo_commands.clear()
+
+    again = alice_api.post("/api/v1/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="by-id")
+
+    assert again.json()["id"] == first.json()["id"]
+    assert mongo_commands.filters("find", repository.COLLECTION) == [{"_id": first.json()["id"]}]
+
+
+def test_a_racing_retry_that_loses_the_insert_gets_the_first_order(alice, make_product):
+    body = {"user_id": alice["id"], "user_token": alice["token"], "idempotency_key": "race"}
+    items = [{"product_id": make_product()["id"], "quantity": 1}]
+    first, created = services.order_create(items=items, **body)
+    stored = repository.collection().find_one({"_id": first["id"]})
+
+    with pytest.raises(repository.IdempotencyKeyTaken) as taken:
+        repository.insert(stored, outbox_entries=[])
+
+    assert created is True
+    assert taken.value.existing["id"] == first["id"]
 
 
 def test_the_same_idempotency_key_of_two_users_makes_two_orders(alice_api, bob_api, make_product, orders_db):
