@@ -38,7 +38,7 @@ from notes import notes_for
 from stepping import climb
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-POOL = {"full": 60, "smoke": 6}  # products with big stock for the orders and the uncached reads
+POOL = {"full": 200, "smoke": 6}  # products with big stock for the orders and the uncached reads
 
 
 def parse_args(argv):

@@ -4,7 +4,7 @@ import asyncio
 import os
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import aiohttp
 from loadgen import Outcome
@@ -25,6 +25,8 @@ class Account:
     access: str = ""
     refresh: str = ""
     issued: float = 0.0
+    # One refresh at a time: the refresh token rotates, so a second concurrent use of it is refused.
+    renewing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 class Gateway:
@@ -75,13 +77,14 @@ class Gateway:
 
     async def bearer(self, account: Account) -> str:
         """The account's access token, refreshed (not logged in again) when it is about to expire."""
-        if time.monotonic() - account.issued > TOKEN_REFRESH_AFTER_S:
-            pair = await self.must("POST", "/api/v1/auth/refresh", json={"refresh": account.refresh})
-            account.access, account.refresh, account.issued = (
-                pair["access"],
-                pair["refresh"],
-                time.monotonic(),
-            )
+        async with account.renewing:
+            if time.monotonic() - account.issued > TOKEN_REFRESH_AFTER_S:
+                pair = await self.must("POST", "/api/v1/auth/refresh", json={"refresh": account.refresh})
+                account.access, account.refresh, account.issued = (
+                    pair["access"],
+                    pair["refresh"],
+                    time.monotonic(),
+                )
         return account.access
 
     async def staff(self, email: str) -> Account:

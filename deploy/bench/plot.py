@@ -7,6 +7,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt
+from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
 
 
 def _panels(report: dict) -> list[tuple[str, dict]]:
@@ -17,6 +18,13 @@ def _panels(report: dict) -> list[tuple[str, dict]]:
         if isinstance(entry, dict) and entry.get("steps")
     ]
     return panels
+
+
+def _plain_ticks(axis) -> None:
+    """Label a log axis at 1, 2 and 5 times powers of ten, as plain numbers, without minor labels."""
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(ScalarFormatter())
+    axis.set_minor_formatter(NullFormatter())
 
 
 def write(report: dict, path) -> None:
@@ -35,6 +43,8 @@ def write(report: dict, path) -> None:
         axis.plot(offered, offered, ":", color="grey", linewidth=1, label="offered")
         axis.set_xscale("log")
         axis.set_yscale("log")
+        _plain_ticks(axis.xaxis)
+        _plain_ticks(axis.yaxis)
         axis.set_xlabel("offered per second")
         axis.set_ylabel(f"delivered {entry.get('unit', 'per second')}", color="tab:blue")
         axis.set_title(title, fontsize=10)
@@ -43,6 +53,7 @@ def write(report: dict, path) -> None:
         if points:
             latency.plot(*zip(*points, strict=True), "s--", color="tab:red", label="p99 ms")
             latency.set_yscale("log")
+            _plain_ticks(latency.yaxis)
         latency.set_ylabel("p99 latency, ms", color="tab:red")
         for step in steps:
             if not step["sustained"]:

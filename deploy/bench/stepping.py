@@ -29,6 +29,8 @@ class Limits:
 def judge(summary: dict, limits: Limits) -> str | None:
     """None if the step was sustained, else what broke first."""
     sent = max(summary["sent"], 1)
+    if summary.get("invalid"):
+        return summary["invalid"]
     if summary["error_count"] / sent > limits.max_error_ratio:
         top = max(summary["errors"], key=summary["errors"].get)
         return f"errors {summary['error_count']}/{sent} (mostly {top})"
