@@ -2,24 +2,14 @@
 script the stack uses, so the tests talk to exactly what `make up` started."""
 
 import os
-import subprocess
-from functools import cache
 from pathlib import Path
 
 import pytest
 
+from shared.testing.stack import RUN_SH, service_env  # noqa: F401 - the tests import them from here
+
 REPO_DIR = Path(__file__).resolve().parent.parent
-RUN_SH = REPO_DIR / "deploy" / "stack" / "run.sh"
 SERVICES = ("product", "order", "inventory", "user", "notification")
-
-
-@cache
-def service_env(service: str) -> dict[str, str]:
-    """The environment a service's processes get in the local stack."""
-    output = subprocess.run(
-        [str(RUN_SH), service, "env", "-0"], check=True, capture_output=True, text=True
-    ).stdout
-    return dict(item.split("=", 1) for item in output.split("\0") if "=" in item)
 
 
 @pytest.fixture(scope="session")

@@ -5,27 +5,20 @@ import os
 import platform
 import re
 import subprocess
+import sys
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import psutil
 
 REPO_DIR = Path(__file__).resolve().parents[2]
-RUN_SH = REPO_DIR / "deploy" / "stack" / "run.sh"
+sys.path.insert(0, str(REPO_DIR))  # for shared/, when run as a script
+from shared.testing.stack import RUN_SH, service_env  # noqa: E402, F401 - needs the path above
+
 STACK_DIR = REPO_DIR / ".stack"
 PID_DIR = STACK_DIR / "run"
 VENV_BIN = REPO_DIR / ".venv" / "bin"
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-@cache
-def service_env(service: str) -> dict[str, str]:
-    """The environment the service's processes get in the local stack."""
-    output = subprocess.run(  # noqa: S603 - our own script, fixed arguments
-        [str(RUN_SH), service, "env", "-0"], check=True, capture_output=True, text=True
-    ).stdout
-    return dict(item.split("=", 1) for item in output.split("\0") if "=" in item)
 
 
 @dataclass(frozen=True)

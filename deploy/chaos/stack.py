@@ -3,30 +3,22 @@ get (deploy/stack/run.sh), and the stack's own kill/start/stop commands (deploy/
 
 import os
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 REPO_DIR = Path(__file__).resolve().parents[2]
-RUN_SH = REPO_DIR / "deploy" / "stack" / "run.sh"
-STACK_SH = REPO_DIR / "deploy" / "stack" / "stack.sh"
+sys.path.insert(0, str(REPO_DIR))  # for shared/, when run as a script
+from shared.testing.stack import RUN_SH, STACK_SH, service_env  # noqa: E402 - needs the path above
+
 # Long enough for the slowest server (Kafka, RabbitMQ) to start and answer on this 2-core machine.
 CONTROL_TIMEOUT_S = 240
 
 
 class StackCommandFailed(RuntimeError):
     pass
-
-
-@cache
-def service_env(service: str) -> dict[str, str]:
-    """The environment a service's processes run with."""
-    output = subprocess.run(  # noqa: S603 - our own script, fixed arguments
-        [str(RUN_SH), service, "env", "-0"], check=True, capture_output=True, text=True
-    ).stdout
-    return dict(item.split("=", 1) for item in output.split("\0") if "=" in item)
 
 
 @dataclass(frozen=True)
