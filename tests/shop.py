@@ -49,6 +49,16 @@ def place_order(customer: Account, product_id: str, quantity: int = 1) -> dict:
     return response.json()
 
 
+def settled_order(gateway_url: str, headers: dict, order_id: str) -> dict:
+    """The order once the saga has moved it out of ``pending``."""
+
+    def done():
+        order = requests.get(f"{gateway_url}/api/v1/orders/{order_id}", headers=headers, timeout=10).json()
+        return order if order["status"] != "pending" else None
+
+    return wait_for(done, what=f"the saga to settle order {order_id}")
+
+
 def cancel_order(customer: Account, order_id: str) -> None:
     # 409 when it is already terminal; either way no stock stays reserved for it.
     requests.delete(f"{customer.gateway_url}/api/v1/orders/{order_id}", headers=customer.headers, timeout=10)

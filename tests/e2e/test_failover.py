@@ -17,6 +17,7 @@ import requests
 from shared.testing.stack import stack
 from shared.testing.waiting import wait_for
 from tests.conftest import SERVICES
+from tests.shop import settled_order
 
 pytestmark = pytest.mark.slow
 CLIENTS = 6
@@ -139,11 +140,7 @@ def test_stopping_one_instance_of_every_service_fails_no_request(
 
     # Every order accepted during the stops goes through the saga (which calls product_svc and
     # user_svc through the gateway) to confirmed.
-    def settled(order_id):
-        order = requests.get(f"{gateway_url}/api/v1/orders/{order_id}", headers=customer, timeout=10).json()
-        return order["status"] if order["status"] != "pending" else None
-
     assert burst.order_ids
     assert {
-        order_id: wait_for(lambda o=order_id: settled(o)) for order_id in burst.order_ids
+        order_id: settled_order(gateway_url, customer, order_id)["status"] for order_id in burst.order_ids
     } == dict.fromkeys(burst.order_ids, "confirmed")

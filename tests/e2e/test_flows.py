@@ -6,6 +6,7 @@ import pytest
 import requests
 
 from shared.testing.waiting import wait_for
+from tests.shop import settled_order
 
 pytestmark = pytest.mark.slow
 
@@ -16,11 +17,6 @@ def _item(gateway_url, staff, product_id):
     )
     results = found.json()["results"]
     return results[0] if results else None
-
-
-def _order_settled(gateway_url, customer, order_id):
-    order = requests.get(f"{gateway_url}/api/v1/orders/{order_id}", headers=customer, timeout=10).json()
-    return order if order["status"] != "pending" else None
 
 
 def test_product_creation_then_order_low_stock_failure_and_cancel(gateway_url, mailpit_url, staff, customer):
@@ -52,7 +48,7 @@ def test_product_creation_then_order_low_stock_failure_and_cancel(gateway_url, m
     )  # fmt: skip
     assert order.status_code == 201, order.text
     assert (order.json()["status"], order.json()["total"]) == ("pending", "450.00")
-    confirmed = wait_for(lambda: _order_settled(gateway_url, customer, order.json()["id"]), what="the saga")
+    confirmed = settled_order(gateway_url, customer, order.json()["id"])
     assert confirmed["status"] == "confirmed"
     assert _item(gateway_url, staff, product_id)["available"] == 4
 
@@ -78,7 +74,7 @@ def test_product_creation_then_order_low_stock_failure_and_cancel(gateway_url, m
         f"{gateway_url}/api/v1/orders/", json={"items": [{"product_id": product_id, "quantity": 10}]},
         headers=customer, timeout=10,
     ).json()  # fmt: skip
-    failed = wait_for(lambda: _order_settled(gateway_url, customer, second["id"]), what="the second order")
+    failed = settled_order(gateway_url, customer, second["id"])
     assert failed["status"] == "failed"
     assert "insufficient stock" in failed["failure_reason"]
     cancelled = requests.delete(

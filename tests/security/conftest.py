@@ -6,9 +6,7 @@ address, and the gateway limits /api/v1/auth/), so the fixtures are session-scop
 """
 
 import pytest
-import requests
 
-from shared.testing.waiting import wait_for
 from tests.accounts import Account, new_customer
 from tests.shop import (
     add_address,
@@ -18,19 +16,8 @@ from tests.shop import (
     inventory_item,
     place_order,
     send_test_notification,
+    settled_order,
 )
-
-
-def settled(customer: Account, order: dict) -> dict:
-    """The order once the saga has moved it out of ``pending``, so that later reads see no change of ours."""
-
-    def done():
-        response = requests.get(
-            f"{customer.gateway_url}/api/v1/orders/{order['id']}", headers=customer.headers, timeout=10
-        )
-        return response.json() if response.json()["status"] != "pending" else None
-
-    return wait_for(done, what=f"the saga to settle order {order['id']}")
 
 
 @pytest.fixture(scope="session")
@@ -57,16 +44,16 @@ def item(staff_account, product) -> dict:
 
 
 @pytest.fixture(scope="session")
-def order_a(customer_a, product, item):
-    order = settled(customer_a, place_order(customer_a, product["id"]))
+def order_a(gateway_url, customer_a, product, item):
+    order = settled_order(gateway_url, customer_a.headers, place_order(customer_a, product["id"])["id"])
     assert order["status"] == "confirmed", order
     yield order
     cancel_order(customer_a, order["id"])
 
 
 @pytest.fixture(scope="session")
-def order_b(customer_b, product, item):
-    order = settled(customer_b, place_order(customer_b, product["id"]))
+def order_b(gateway_url, customer_b, product, item):
+    order = settled_order(gateway_url, customer_b.headers, place_order(customer_b, product["id"])["id"])
     assert order["status"] == "confirmed", order
     yield order
     cancel_order(customer_b, order["id"])
