@@ -13,13 +13,17 @@ _gateway_servers() { # _gateway_servers PORT... — "server 127.0.0.1:PORT;" per
 }
 
 _gateway_render() {
-  mkdir -p "$CONF_DIR/nginx" "$STACK_DIR/nginx/temp"
+  mkdir -p "$CONF_DIR/nginx" "$STACK_DIR/nginx/temp" "$STACK_DIR/nginx/html"
+  # The staff index page is read by nginx's workers (user nobody), not by the master as the config and
+  # njs scripts are: a readable copy, so the checkout's own permissions do not matter.
+  install -m 0644 "$DEPLOY_DIR/nginx/index.html" "$STACK_DIR/nginx/html/index.html"
   NGINX_MODULES_DIR=/usr/lib/nginx/modules \
     NGINX_PID="$RUN_DIR/gateway.pid" \
     NGINX_ERROR_LOG="$(log_file gateway)" \
     NGINX_ACCESS_LOG="$LOG_DIR/gateway-access.log" \
     NGINX_TEMP_DIR="$STACK_DIR/nginx/temp" \
     NGINX_NJS_DIR="$DEPLOY_DIR/nginx" \
+    NGINX_HTML_DIR="$STACK_DIR/nginx/html" \
     GATEWAY_LISTEN="$STACK_HOST:$GATEWAY_PORT" \
     CORS_ALLOWED_ORIGINS="$CORS_ALLOWED_ORIGINS" \
     GATEWAY_AUTH_RATE="$GATEWAY_AUTH_RATE" \
@@ -42,6 +46,7 @@ _nginx() { nginx -p "$STACK_DIR/nginx" -c "$NGINX_CONF" "$@"; }
 gateway_start() {
   _gateway_render
   grant_traverse nobody "$STACK_DIR/nginx/temp"
+  grant_traverse nobody "$STACK_DIR/nginx/html"
   _nginx -t >>"$(log_file gateway)" 2>&1 || fail gateway "nginx -t rejected $NGINX_CONF"
   if pid_alive gateway; then
     _nginx -s reload >>"$(log_file gateway)" 2>&1 || fail gateway "reload failed"

@@ -7,13 +7,14 @@ from django.contrib import admin, messages
 from notifications import services
 from notifications.errors import NotificationNotRetryable
 from notifications.models import Notification
+from shared.admin.audit import StaffModelAdmin
 
 # A retry takes at most NOTIFICATION_SEND_BUDGET_MS + EMAIL_TIMEOUT (20 s by default).
 RETRY_ACTION_SECONDS = 5
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(StaffModelAdmin):
     list_display = ["created_at", "kind", "recipient", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind", "channel"]
     search_fields = ["recipient", "subject", "event_id"]

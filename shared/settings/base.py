@@ -22,7 +22,10 @@ USE_X_FORWARDED_HOST = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The staff console: its templates first (they extend the admin's), then Django's admin with the
+    # platform's site (shared.admin.site.PlatformAdminSite).
+    "shared.admin",
+    "shared.admin.apps.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -30,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -41,7 +45,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user from the staff cookie (shared.auth.staff), in place of Django's session login.
+    "shared.auth.staff.StaffCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -64,6 +69,17 @@ TEMPLATES = [
         },
     }
 ]
+
+# One staff identity (shared.auth.staff): accounts and passwords live in user_svc only, which logs staff
+# in and out for every service's admin and browsable API; the others map the token to a staff user.
+AUTHENTICATION_BACKENDS = ["shared.auth.staff.StaffTokenBackend"]
+STAFF_LOGIN_URL = env.str("STAFF_LOGIN_URL", "/user/admin/login/")
+STAFF_LOGOUT_URL = env.str("STAFF_LOGOUT_URL", "/user/admin/logout/")
+STAFF_REFRESH_URL = env.str("STAFF_REFRESH_URL", "/user/admin/refresh/")
+LOGIN_URL = STAFF_LOGIN_URL
+# One CSRF cookie for the whole console (the default name, path /): a page of one service may post to
+# another's URL (every logout form posts to user_svc's). Secure cookies when served over TLS only.
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", False)
 
 # PostgreSQL for the ORM services; the MongoDB services keep Django's own tables (sessions, admin
 # log) in a small SQLite file, their business data in MongoDB (MONGO_URL / MONGO_DB).
@@ -136,6 +152,10 @@ SIMPLE_JWT = {
 
 SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's pinned copies, served by the service itself.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
 }
@@ -162,10 +182,8 @@ def service_scope(service_name: str) -> dict:
     return {
         # Cache keys: services never read each other's entries.
         "CACHES": {"default": {**CACHES["default"], "KEY_PREFIX": service_name}},
-        # Every admin is on the gateway's host: one cookie per service, or logging in to one admin
-        # would log you out of the others.
+        # Sessions hold only the admin's flash messages; one cookie per service so they never mix.
         "SESSION_COOKIE_NAME": f"{service_name}_sessionid",
-        "CSRF_COOKIE_NAME": f"{service_name}_csrftoken",
         # The gateway routes /<service>/static/ to this service, which serves it (whitenoise).
         "STATIC_URL": f"/{service_name}/static/",
     }

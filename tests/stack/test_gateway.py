@@ -1,4 +1,7 @@
-"""The nginx gateway routes every prefix to the right service and aggregates their readiness."""
+"""The nginx gateway routes every prefix to the right service, aggregates their readiness and serves the
+staff index at /."""
+
+import re
 
 import pytest
 import requests
@@ -56,9 +59,40 @@ def test_gateway_mints_a_request_id_when_the_client_sends_none(gateway_url):
     assert first != second
 
 
-def test_unrouted_path_is_a_json_404_from_the_gateway(gateway_url):
-    response = requests.get(f"{gateway_url}/nowhere", timeout=10)
+def test_root_is_the_staff_index_linking_every_service_page(gateway_url):
+    response = requests.get(f"{gateway_url}/", timeout=10)
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert len(response.headers["X-Request-ID"]) == 32  # the server's add_header still apply here
+    assert "X-Service" not in response.headers
+    links = set(re.findall(r'href="([^"]*)"', response.text))
+    for service in SERVICES:
+        pages = ("admin/", "api/docs/", "api/redoc/", "api/schema/")
+        assert {f"/{service}/{page}" for page in pages} | {f"/health/{service}/ready"} <= links, service
+    assert {"/health", "/user/admin/login/"} <= links
+
+
+def test_root_answers_other_methods_in_json(gateway_url):
+    response = requests.post(f"{gateway_url}/", timeout=10)
+
+    assert response.status_code == 405
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Method not allowed."}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_redoc_path_reaches_its_service(gateway_url, service):
+    response = requests.get(f"{gateway_url}/{service}/api/redoc/", timeout=10)
+
+    assert response.headers.get("X-Service") == service
+
+
+@pytest.mark.parametrize("path", ["/nowhere", "/index.html", "/logo.png", "/admin/", "/health/"])
+def test_unrouted_path_is_a_json_404_from_the_gateway(gateway_url, path):
+    response = requests.get(f"{gateway_url}{path}", timeout=10)
 
     assert response.status_code == 404
+    assert response.headers["Content-Type"] == "application/json"
     assert response.json() == {"detail": "Not found."}
     assert "X-Service" not in response.headers

@@ -4,6 +4,7 @@ rate limits answered in JSON, and each service's staff pages (admin, API docs) u
 import json
 import socket
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -138,9 +139,11 @@ def test_auth_routes_are_rate_limited_per_client_with_json_and_retry_after(gatew
 def test_each_admin_is_served_under_its_prefix_with_its_static_files(gateway_url, service):
     login = requests.get(f"{gateway_url}/{service}/admin/", timeout=10)
 
-    assert login.status_code == 200  # after the redirect to the login page
-    assert login.url == f"{gateway_url}/{service}/admin/login/?next=/{service}/admin/"
-    assert f'action="/{service}/admin/login/?next=/{service}/admin/"' in login.text
+    # After the redirects: the one staff login, at user_svc, with the way back to this admin.
+    landed = urlsplit(login.url)
+    assert login.status_code == 200
+    assert (landed.path, parse_qs(landed.query)["next"]) == ("/user/admin/login/", [f"/{service}/admin/"])
+    assert 'action="/user/admin/login/?next=' in login.text
     css = requests.get(f"{gateway_url}/{service}/static/admin/css/base.css", timeout=10)
     assert css.status_code == 200
     assert css.headers["Content-Type"].startswith("text/css")

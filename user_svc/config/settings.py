@@ -16,8 +16,14 @@ from shared.settings.base import (
 
 SERVICE_NAME = "user"
 
-INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework_simplejwt.token_blacklist", "accounts"]
+# Django's admin with the site that logs staff in for every service (accounts.staff).
+INSTALLED_APPS = [
+    "accounts.apps.AccountsAdminConfig" if app == "shared.admin.apps.PlatformAdminConfig" else app
+    for app in [*INSTALLED_APPS, "rest_framework_simplejwt.token_blacklist", "accounts"]
+]
 AUTH_USER_MODEL = "accounts.User"
+# The staff cookie maps to the account row (so a lost staff flag counts at once); passwords for the login.
+AUTHENTICATION_BACKENDS = ["accounts.backends.StaffTokenBackend", "django.contrib.auth.backends.ModelBackend"]
 globals().update(service_scope(SERVICE_NAME))
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,

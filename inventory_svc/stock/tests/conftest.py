@@ -4,7 +4,14 @@ import pytest
 from django.conf import settings as django_settings
 
 from shared.testing import jwt
-from shared.testing.fixtures import api, client_with, customer_api, service_api, staff_api  # noqa: F401
+from shared.testing.fixtures import (  # noqa: F401  (fixtures)
+    api,
+    client_with,
+    customer_api,
+    service_api,
+    staff_api,
+    staff_browser,
+)
 from shared.testing.kafka import create_topic, delete_topic
 from stock import services
 

@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import User
 from django.db import transaction
 
 from shared.outbox.models import OutboxMessage
@@ -35,10 +34,10 @@ def test_outbox_writes_outside_a_transaction_are_refused():
         enqueue_kafka(envelope, topic="t", key="p")
 
 
-def test_staff_see_items_history_and_reservations_in_the_admin(client, make_item):
+def test_staff_see_items_history_and_reservations_in_the_admin(staff_browser, make_item):
+    client = staff_browser
     item = make_item(quantity=10)
     services.stock_reserve(order_id="adm-1", items=[{"product_id": item.product_id, "quantity": 2}])
-    client.force_login(User.objects.create_superuser("root", "root@example.com", "x" * 12))
 
     for path in ["/admin/stock/item/", "/admin/stock/movement/", "/admin/stock/orderreservation/"]:
         response = client.get(path)

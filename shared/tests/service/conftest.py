@@ -1,0 +1,1 @@
+from shared.testing.fixtures import staff_browser  # noqa: F401  (fixture)
