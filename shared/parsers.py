@@ -5,6 +5,7 @@ shared/settings/base.py) names it, those attributes can go.
 """
 
 from rest_framework.exceptions import ParseError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.parsers import JSONParser as DRFJSONParser
 
 
@@ -18,3 +19,9 @@ class JSONParser(DRFJSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError("JSON parse error - nested too deeply.") from None
+
+
+# What a view that staff also use from the browsable API parses: JSON from clients, and the HTML form
+# the browsable API renders (it posts multipart; DRF's session authentication checks its CSRF token).
+# A view without a form parser shows staff only a raw JSON box.
+JSON_AND_FORM_PARSERS = [JSONParser, FormParser, MultiPartParser]
