@@ -36,3 +36,7 @@ bench:     ## the benchmark through the gateway, a few minutes; `make bench SMOK
 .PHONY: chaos
 chaos:     ## on a running stack: kill -9 and restart every process and server under load, then check the invariants (SHORT=1: a subset)
 	.venv/bin/python deploy/chaos/chaos.py $(if $(SHORT),--short)
+
+.PHONY: screenshots
+screenshots: ## on a running stack: the browser tests, keeping their screenshots in deploy/screenshots/ (the README's)
+	STAFF_SCREENSHOTS_DIR=$(CURDIR)/deploy/screenshots .venv/bin/python -m pytest -q -p no:cacheprovider tests/browser

@@ -47,6 +47,9 @@ case "$cmd" in
     fi
     ;;
   restart) # the application processes only: pick up code changes without touching the servers
+    # A code change may bring dependencies, migrations and static files: install them first.
+    python_install
+    services_install
     services_stop
     services_start
     gateway_start
