@@ -33,7 +33,7 @@ CHANNEL_LAYERS = {
 # (the default is inventory_svc's admin list of items, filtered to the product).
 ADMIN_ALERT_EMAILS = env.list("ADMIN_ALERT_EMAILS", ["ops@localhost"])
 INVENTORY_ADMIN_URL = env.str(
-    "INVENTORY_ADMIN_URL", "http://127.0.0.1:8002/admin/stock/item/?product_id={product_id}"
+    "INVENTORY_ADMIN_URL", "http://localhost/inventory/admin/stock/item/?product_id={product_id}"
 )
 
 # SMTP delivery: attempts per send, the wait before the second one (doubling after each failure), and
