@@ -26,11 +26,16 @@ ORDERINGS = {
     "-created_at": [("created_at", DESCENDING), ("_id", ASCENDING)],
 }
 DEFAULT_ORDERING = "-created_at"
+# What ``search`` matches: the catalog's shoppers search names and descriptions; staff also look up skus.
+SEARCH_FIELDS = ("name", "description")
+SEARCHABLE_FIELDS = frozenset({"name", "description", "sku"})
 _PROJECTION = {OUTBOX_FIELD: 0, PENDING_FIELD: 0}
 
 
 class SkuTaken(Exception):
-    pass
+    """Another product has this sku."""
+
+    message = "A product with this sku already exists."
 
 
 def collection():
@@ -91,14 +96,22 @@ def find(
     min_price=None,
     max_price=None,
     search=None,
+    search_fields=SEARCH_FIELDS,
+    is_active=None,
     ids=None,
     ordering=DEFAULT_ORDERING,
     offset=0,
     limit=20,
 ) -> tuple[int, list[dict]]:
+    """``search`` matches ``search_fields`` (some of SEARCHABLE_FIELDS); ``is_active`` (with
+    ``include_inactive`` only) keeps the active or the inactive products."""
+    if is_active is not None and not include_inactive:
+        raise ValueError("is_active filters only a list that includes inactive products")
     query: dict = {"is_deleted": False}
     if not include_inactive:
         query["is_active"] = True
+    elif is_active is not None:
+        query["is_active"] = bool(is_active)
     if category:
         query["category"] = category
     price = {}
@@ -111,13 +124,20 @@ def find(
     if search:
         # User text is escaped: it is matched literally, never run as a pattern.
         pattern = {"$regex": re.escape(search), "$options": "i"}
-        query["$or"] = [{"name": pattern}, {"description": pattern}]
+        if not search_fields or not SEARCHABLE_FIELDS.issuperset(search_fields):
+            raise ValueError(f"search_fields: some of {sorted(SEARCHABLE_FIELDS)}")
+        query["$or"] = [{name: pattern} for name in search_fields]
     if ids is not None:
         query["_id"] = {"$in": list(ids)}
     products = collection()
     total = products.count_documents(query)
     cursor = products.find(query, _PROJECTION).sort(ORDERINGS[ordering]).skip(offset).limit(limit)
     return total, [_from_document(document) for document in cursor]
+
+
+def categories() -> list[str]:
+    """The categories of the products not deleted (inactive ones too), sorted."""
+    return sorted(collection().distinct("category", {"is_deleted": False}))
 
 
 def update(product_id: str, plan) -> dict | None:

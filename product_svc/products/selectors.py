@@ -6,6 +6,8 @@ from products.cache import cached, cached_each
 # How a list of products fetched one by one is ordered like the database orders a query (the id breaks ties).
 _SORT_FIELDS = {"price": ("price", False), "-price": ("price", True), "name": ("name", False)}
 _SORT_FIELDS["-created_at"] = ("created_at", True)
+# Filters a batch by ids alone cannot apply: with any of them, the list is a query.
+_QUERY_FILTERS = ("category", "min_price", "max_price", "search", "is_active")
 
 
 def product_get(*, product_id: str, include_inactive: bool = False) -> dict | None:
@@ -14,15 +16,19 @@ def product_get(*, product_id: str, include_inactive: bool = False) -> dict | No
 
 
 def product_list(*, include_inactive: bool = False, **filters) -> tuple[int, list[dict]]:
-    """``filters``: category, min_price, max_price, search, ids, ordering, offset, limit."""
-    if filters.get("ids") is not None and not any(
-        filters.get(name) is not None for name in ("category", "min_price", "max_price", "search")
-    ):
+    """``filters``: category, min_price, max_price, search, search_fields, is_active, ids, ordering,
+    offset, limit (``repository.find``)."""
+    if filters.get("ids") is not None and not any(filters.get(name) is not None for name in _QUERY_FILTERS):
         return _products_by_ids(include_inactive=include_inactive, **filters)
     params = {**filters, "all": include_inactive}
     if params.get("ids") is not None:
         params["ids"] = sorted(params["ids"])
     return cached("list", params, lambda: repository.find(include_inactive=include_inactive, **filters))
+
+
+def product_categories() -> list[str]:
+    """The categories in the catalog (inactive products' too), sorted."""
+    return cached("categories", {}, repository.categories)
 
 
 def _products_by_ids(*, include_inactive, ids, ordering="-created_at", offset=0, limit=20, **_unused):

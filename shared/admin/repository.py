@@ -100,6 +100,14 @@ class RepositoryAdmin:
     def delete_object(self, request, obj: dict) -> None:
         raise NotImplementedError
 
+    def get_list_filters(self, request) -> list[RepositoryFilter]:
+        """The sidebar's filters; override when their choices come from the data (read once a page)."""
+        return self.list_filters
+
+    def get_form_class(self, request, obj: dict | None):
+        """The form for adding (``obj`` None) or changing ``obj``; None when it cannot be edited here."""
+        return self.form_class
+
     def initial_data(self, obj: dict) -> dict:
         """The form's initial values for an existing object."""
         return dict(obj)
@@ -128,7 +136,7 @@ class RepositoryAdmin:
         return self._perm(request, "view") or self.has_change_permission(request)
 
     def has_add_permission(self, request):
-        return self.form_class is not None and self._perm(request, "add")
+        return self.get_form_class(request, None) is not None and self._perm(request, "add")
 
     def has_change_permission(self, request):
         return self._perm(request, "change")
@@ -207,10 +215,13 @@ class RepositoryAdmin:
     def changelist_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        query, selected = self._list_query(request)
+        list_filters = self.get_list_filters(request)
+        query, selected = self._list_query(request, list_filters)
         total, rows = self.list_objects(request, query)
         pages = max(1, ceil(total / query.limit))
         page = query.offset // query.limit + 1
+        if page > pages:  # past the end (a bookmark, fewer objects now): the last page instead
+            return HttpResponseRedirect(self._query_string(request, **{PAGE_PARAM: pages}))
         context = self._context(
             request,
             title=f"Select {self.verbose_name} to change"
@@ -220,7 +231,7 @@ class RepositoryAdmin:
             headers=[title for _, title in self.list_display],
             total=total,
             search=query.search,
-            filters=self._filter_links(request, selected),
+            filters=self._filter_links(request, list_filters, selected),
             orderings=[
                 (value, title, value == query.ordering, self._query_string(request, **{ORDER_PARAM: value}))
                 for value, title in self.orderings
@@ -235,9 +246,10 @@ class RepositoryAdmin:
         return TemplateResponse(request, self.change_list_template, context)
 
     def add_view(self, request):
-        if not self.has_add_permission(request):
+        form_class = self.get_form_class(request, None)
+        if form_class is None or not self.has_add_permission(request):
             raise PermissionDenied
-        form = self.form_class(request.POST or None)
+        form = form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
                 obj = self.create_object(request, form.cleaned_data)
@@ -250,12 +262,13 @@ class RepositoryAdmin:
 
     def change_view(self, request, object_id):
         obj = self._get_or_404(request, object_id)
-        can_change = self.has_change_permission(request) and self.form_class is not None
+        form_class = self.get_form_class(request, obj)
+        can_change = self.has_change_permission(request) and form_class is not None
         if request.method == "POST" and not can_change:
             raise PermissionDenied
         form = None
         if can_change:
-            form = self.form_class(request.POST or None, initial=self.initial_data(obj))
+            form = form_class(request.POST or None, initial=self.initial_data(obj))
             if request.method == "POST" and form.is_valid():
                 try:
                     obj = self.update_object(request, obj, _changed(form))
@@ -341,7 +354,7 @@ class RepositoryAdmin:
         )
         return TemplateResponse(request, self.change_form_template, context)
 
-    def _list_query(self, request):
+    def _list_query(self, request, list_filters):
         orderings = [value for value, _ in self.orderings]
         ordering = request.GET.get(ORDER_PARAM, "")
         if ordering not in orderings:
@@ -351,7 +364,7 @@ class RepositoryAdmin:
         except ValueError:
             page = 1
         selected = {}
-        for choice_filter in self.list_filters:
+        for choice_filter in list_filters:
             value = request.GET.get(choice_filter.name, "").strip()
             if value:
                 selected[choice_filter.name] = value[:200]
@@ -364,9 +377,9 @@ class RepositoryAdmin:
         )
         return query, selected
 
-    def _filter_links(self, request, selected):
+    def _filter_links(self, request, list_filters, selected):
         shown = []
-        for choice_filter in self.list_filters:
+        for choice_filter in list_filters:
             current = selected.get(choice_filter.name, "")
             links = [("All", not current, self._query_string(request, **{choice_filter.name: None}))]
             links += [
@@ -388,7 +401,8 @@ class RepositoryAdmin:
         return "?" + urlencode(params)
 
     def _value(self, row, key):
-        method = getattr(self, key, None)
+        # A key of the row first, so a column never calls an admin method that happens to share its name.
+        method = None if key in row else getattr(self, key, None)
         value = method(row) if callable(method) else row.get(key)
         return "—" if value in (None, "") else value
 

@@ -156,6 +156,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The contract's bodies are JSON; form parsers (shared.parsers.JSON_AND_FORM_PARSERS) serve only the
+    # browsable API's HTML forms for staff, so the schema does not offer them to clients.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
 }

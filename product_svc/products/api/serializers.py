@@ -5,27 +5,32 @@ import re
 
 from rest_framework import serializers
 
+from products.api.fields import JSONTextDictField, JSONTextFormMixin
 from products.repository import ORDERINGS
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 ATTRIBUTE_KEY = re.compile(r"^[A-Za-z0-9_ -]{1,64}$")
 MAX_IDS = 100
 INT64 = range(-(2**63), 2**63)  # the integers a BSON document holds
+TEXTAREA = {"base_template": "textarea.html"}  # the browsable API's form: a box for longer text
 
 
-class ProductSerializer(serializers.Serializer):
+class ProductSerializer(JSONTextFormMixin, serializers.Serializer):
     id = serializers.CharField(read_only=True)
     sku = serializers.RegexField(SKU_PATTERN, max_length=64)
     name = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default="", style=TEXTAREA
+    )
     category = serializers.CharField(max_length=100)
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, coerce_to_string=True)
-    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="USD")
-    attributes = serializers.DictField(required=False, default=dict)
+    # ``initial``: what the browsable API's empty form shows (the defaults; the schema is unchanged).
+    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="USD", initial="USD")
+    attributes = JSONTextDictField(required=False, default=dict)
     initial_stock = serializers.IntegerField(
-        min_value=0, max_value=1_000_000, required=False, default=0, write_only=True
+        min_value=0, max_value=1_000_000, required=False, default=0, initial=0, write_only=True
     )
-    is_active = serializers.BooleanField(required=False, default=True)
+    is_active = serializers.BooleanField(required=False, default=True, initial=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
@@ -58,9 +63,9 @@ class ProductSerializer(serializers.Serializer):
 class ProductWriteSerializer(ProductSerializer):
     """For PUT/PATCH: the same fields without creation defaults, so a PATCH changes only what it names."""
 
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, style=TEXTAREA)
     currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
-    attributes = serializers.DictField(required=False)
+    attributes = JSONTextDictField(required=False)
     initial_stock = serializers.IntegerField(read_only=True)
     is_active = serializers.BooleanField(required=False)
 

@@ -17,7 +17,7 @@ from shared.errors import Conflict
 from shared.mongo import DocumentLocked
 from shared.openapi import ErrorDocumentingSchema, error_responses
 from shared.pagination import paginated
-from shared.parsers import JSONParser
+from shared.parsers import JSON_AND_FORM_PARSERS
 
 
 def _sees_inactive(request) -> bool:
@@ -39,9 +39,20 @@ class ProductViewSet(ViewSet):
 
     serializer_class = ProductSerializer
     schema = ErrorDocumentingSchema()
-    parser_classes = [JSONParser]
+    # JSON first (the raw-data box's default); the form parsers take the browsable API's HTML forms, and
+    # the schema documents JSON alone (PARSER_WHITELIST in config/settings.py).
+    parser_classes = JSON_AND_FORM_PARSERS
     # Not used to paginate: it tells the schema that lists are the page shape shared.pagination answers.
     pagination_class = LimitOffsetPagination
+
+    def get_serializer(self, *args, **kwargs):
+        """The serializer of the current action, for the browsable API's HTML forms (DRF's ``ViewSet``
+        has none; its renderer asks for one): the create shape for POST, the write shape for PUT and
+        PATCH. The actions below name their serializers themselves."""
+        write = self.action in {"update", "partial_update"}
+        serializer_class = ProductWriteSerializer if write else ProductSerializer
+        kwargs.setdefault("context", {"request": self.request, "view": self})
+        return serializer_class(*args, **kwargs)
 
     def get_permissions(self):
         if self.action in {"list", "retrieve"}:
@@ -77,7 +88,7 @@ class ProductViewSet(ViewSet):
         try:
             product = services.product_create(**payload.validated_data)
         except SkuTaken:
-            raise Conflict({"sku": ["A product with this sku already exists."]}) from None
+            raise Conflict({"sku": [SkuTaken.message]}) from None
         return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ProductWriteSerializer, responses={200: ProductSerializer, **error_responses(409)})
@@ -101,7 +112,7 @@ class ProductViewSet(ViewSet):
         try:
             product = services.product_update(product_id=pk, **payload.validated_data)
         except SkuTaken:
-            raise Conflict({"sku": ["A product with this sku already exists."]}) from None
+            raise Conflict({"sku": [SkuTaken.message]}) from None
         if product is None:
             raise NotFound()
         return Response(ProductSerializer(product).data)

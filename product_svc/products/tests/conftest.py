@@ -7,7 +7,13 @@ from products import repository
 from products.cache import invalidate
 from products.relay import build_relay
 from shared import mongo
-from shared.testing.fixtures import api, customer_api, service_api, staff_api  # noqa: F401  (fixtures)
+from shared.testing.fixtures import (  # noqa: F401  (fixtures)
+    api,
+    customer_api,
+    service_api,
+    staff_api,
+    staff_browser,
+)
 from shared.testing.kafka import create_topic, delete_topic
 from shared.testing.mongo import counting_commands
 
