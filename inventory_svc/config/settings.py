@@ -24,3 +24,7 @@ INVENTORY_EVENTS_TOPIC = env.str("INVENTORY_EVENTS_TOPIC", names.INVENTORY_EVENT
 INVENTORY_CONSUMER_GROUP = env.str("INVENTORY_CONSUMER_GROUP", names.INVENTORY_CONSUMER_GROUP)
 LOW_STOCK_CHANNEL = env.str("LOW_STOCK_CHANNEL", names.LOW_STOCK_CHANNEL)
 LOW_STOCK_STREAM = env.str("LOW_STOCK_STREAM", names.LOW_STOCK_STREAM)
+
+# The catalog's admin page of a product, linked from an item's page ({product_id} is filled in); a path
+# of the gateway's host by default, like the console's other links.
+PRODUCT_ADMIN_URL = env.str("PRODUCT_ADMIN_URL", "/product/admin/products/product/{product_id}/change/")

@@ -35,6 +35,7 @@ def _product_created(envelope):
     with suppress(ItemExists):
         services.item_create(
             product_id=data["product_id"],
+            product_name=data["name"],
             sku=data["sku"],
             quantity=data["initial_stock"],
             actor="product.created",
@@ -43,8 +44,12 @@ def _product_created(envelope):
 
 
 def _product_updated(envelope):
-    if "sku" in envelope.data:
-        services.item_rename(product_id=envelope.data["product_id"], sku=envelope.data["sku"])
+    # Only the changed fields are in the event; the item keeps a copy of two of them.
+    data = envelope.data
+    if "sku" in data or "name" in data:
+        services.item_rename(
+            product_id=data["product_id"], sku=data.get("sku"), product_name=data.get("name")
+        )
 
 
 def _product_deleted(envelope):

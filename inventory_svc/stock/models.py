@@ -11,11 +11,15 @@ class Item(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     product_id = models.CharField(max_length=64, unique=True)
-    sku = models.CharField(max_length=64)
+    # The catalog's name, kept current from product events for staff to recognise the item by; blank
+    # until the product announces one. A database default too: rows written by other code (or before
+    # this column existed) stay valid.
+    product_name = models.CharField(max_length=200, blank=True, default="", db_default="")
+    sku = models.CharField("SKU", max_length=64)
     quantity = models.IntegerField(default=0)
     reserved = models.IntegerField(default=0)
     reorder_threshold = models.IntegerField(default=5)
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField("active", default=True)
     # Edge trigger of the low-stock alert: set when an alert went out, cleared when stock rises above.
     low_stock_alerted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -32,7 +36,8 @@ class Item(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.sku} ({self.available} available)"
+        # What staff recognise (the admin's titles, the movement list); the numbers are on the page.
+        return f"{self.product_name} ({self.sku})" if self.product_name else self.sku
 
     @property
     def available(self) -> int:

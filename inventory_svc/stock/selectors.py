@@ -1,8 +1,14 @@
 """Every read of stock."""
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from stock.models import Item, Movement
+
+
+def low_stock_condition() -> Q:
+    """Items whose available units (quantity - reserved) are at or below their reorder threshold:
+    ``Item.is_low_stock`` as a query, for the API's and the admin's filters."""
+    return Q(quantity__lte=F("reserved") + F("reorder_threshold"))
 
 
 def item_list(*, product_id=None, low_stock=None) -> QuerySet[Item]:
@@ -10,13 +16,16 @@ def item_list(*, product_id=None, low_stock=None) -> QuerySet[Item]:
     if product_id:
         items = items.filter(product_id=product_id)
     if low_stock is not None:
-        below = {"quantity__lte": F("reserved") + F("reorder_threshold")}
-        items = items.filter(**below) if low_stock else items.exclude(**below)
+        items = items.filter(low_stock_condition()) if low_stock else items.exclude(low_stock_condition())
     return items
 
 
 def item_get(*, item_id) -> Item | None:
     return Item.objects.filter(id=item_id).first()
+
+
+def item_for_product(*, product_id) -> Item | None:
+    return Item.objects.filter(product_id=product_id).first()
 
 
 def item_history(*, item: Item) -> QuerySet[Movement]:

@@ -29,13 +29,18 @@ def first_delivery(event_id, event_type) -> bool:
 
 
 @transaction.atomic
-def item_create(*, product_id, sku, quantity, reorder_threshold=None, actor="", correlation_id=None) -> Item:
+def item_create(*, product_id, sku, quantity, reorder_threshold=None, product_name="", actor="",
+                correlation_id=None) -> Item:  # fmt: skip
     if reorder_threshold is None:
         reorder_threshold = reorder_threshold_for(quantity)
     try:
         with transaction.atomic():
             item = Item.objects.create(
-                product_id=product_id, sku=sku, quantity=quantity, reorder_threshold=reorder_threshold
+                product_id=product_id,
+                product_name=product_name,
+                sku=sku,
+                quantity=quantity,
+                reorder_threshold=reorder_threshold,
             )
     except IntegrityError:
         raise ItemExists(f"Product {product_id} already has an inventory item.") from None
@@ -56,13 +61,23 @@ def item_create(*, product_id, sku, quantity, reorder_threshold=None, actor="", 
 
 
 @transaction.atomic
-def item_adjust(*, item_id, quantity=None, reorder_threshold=None, sku=None, actor="", reason="",
-                correlation_id=None) -> Item:  # fmt: skip
+def item_adjust(*, item_id, quantity=None, quantity_delta=None, reorder_threshold=None, sku=None, actor="",
+                reason="", correlation_id=None) -> Item:  # fmt: skip
+    """Set the quantity (``quantity``) or move it by ``quantity_delta`` units (negative: take away),
+    and/or set the threshold or sku. A delta applies to the quantity as it is under the row lock, so
+    "add 5" from a page read a while ago adds 5 to what is there now, not to what the page showed."""
+    if quantity is not None and quantity_delta is not None:
+        raise TypeError("item_adjust takes quantity or quantity_delta, not both")
     item = Item.objects.select_for_update().get(id=item_id)
+    if quantity_delta is not None:
+        quantity = item.quantity + quantity_delta
     delta = 0
     if quantity is not None:
         if quantity < item.reserved:
-            raise QuantityBelowReserved(f"{item.reserved} units are reserved; quantity cannot go below that.")
+            raise QuantityBelowReserved(
+                f"{item.quantity} in stock and {item.reserved} reserved: "
+                f"the quantity cannot go below {item.reserved} (it would be {quantity})."
+            )
         delta = quantity - item.quantity
         item.quantity = quantity
     if reorder_threshold is not None:
@@ -89,13 +104,25 @@ def item_adjust(*, item_id, quantity=None, reorder_threshold=None, sku=None, act
 
 
 @transaction.atomic
-def item_rename(*, product_id, sku, correlation_id=None) -> Item | None:
+def item_rename(*, product_id, sku=None, product_name=None, correlation_id=None) -> Item | None:
+    """Follow the catalog's sku and/or name (None: unchanged); one movement records what changed.
+    Nothing happens when the values are already these (a replayed event)."""
     item = Item.objects.select_for_update().filter(product_id=product_id).first()
-    if item is None or item.sku == sku:
+    if item is None:
+        return None
+    changes = {
+        field: value
+        for field, value in [("sku", sku), ("product_name", product_name)]
+        if value is not None and getattr(item, field) != value
+    }
+    if not changes:
         return item
-    item.sku = sku
-    item.save(update_fields=["sku", "updated_at"])
-    _record(item, Movement.Kind.RENAMED, reason=f"sku is now {sku}")
+    for field, value in changes.items():
+        setattr(item, field, value)
+    item.save(update_fields=[*changes, "updated_at"])
+    labels = {"sku": "sku", "product_name": "name"}
+    reason = "; ".join(f"{labels[field]} is now {value}" for field, value in changes.items())
+    _record(item, Movement.Kind.RENAMED, reason=reason[:500])
     return item
 
 

@@ -11,10 +11,11 @@ class ItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = Item
         fields = [
-            "id", "product_id", "sku", "quantity", "reserved", "available",
+            "id", "product_id", "product_name", "sku", "quantity", "reserved", "available",
             "reorder_threshold", "is_low_stock", "is_active", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["reserved", "is_active", "updated_at"]
+        # The name follows the catalog's product events; nothing here sets it.
+        read_only_fields = ["product_name", "reserved", "is_active", "updated_at"]
 
 
 class ItemCreateSerializer(serializers.Serializer):

@@ -34,10 +34,11 @@ def _private_destinations(settings, inventory_events_topic):
 
 @pytest.fixture
 def make_item(db):
-    def make(quantity=10, reorder_threshold=None, product_id=None, sku=None):
+    def make(quantity=10, reorder_threshold=None, product_id=None, sku=None, name=""):
         product_id = product_id or f"p-{uuid.uuid4().hex[:10]}"
         return services.item_create(
             product_id=product_id,
+            product_name=name,
             sku=sku or product_id.upper(),
             quantity=quantity,
             reorder_threshold=reorder_threshold,

@@ -1,6 +1,7 @@
 import uuid
 
 import pytest
+import yaml
 
 from shared.testing.schema import validated_schema
 from stock import services
@@ -20,7 +21,7 @@ def test_items_are_staff_only(api_for, make_item):
 
 
 def test_item_shape_and_filters(staff_api, make_item):
-    plenty = make_item(quantity=50, reorder_threshold=5)
+    plenty = make_item(quantity=50, reorder_threshold=5, name="Blue mug")
     low = make_item(quantity=3, reorder_threshold=5)
 
     everything = staff_api.get(URL).json()
@@ -30,9 +31,10 @@ def test_item_shape_and_filters(staff_api, make_item):
 
     assert everything["count"] == 2
     assert set(everything["results"][0]) == {
-        "id", "product_id", "sku", "quantity", "reserved", "available",
+        "id", "product_id", "product_name", "sku", "quantity", "reserved", "available",
         "reorder_threshold", "is_low_stock", "is_active", "updated_at",
     }  # fmt: skip
+    assert by_product["results"][0]["product_name"] == "Blue mug"
     assert [i["product_id"] for i in only_low["results"]] == [low.product_id]
     assert [i["product_id"] for i in not_low["results"]] == [plenty.product_id]
     assert [i["id"] for i in by_product["results"]] == [str(plenty.id)]
@@ -157,3 +159,13 @@ def test_openapi_schema_is_valid(tmp_path):
     schema = validated_schema(tmp_path)
     for route in ["/api/v1/inventory/reserve", "/api/v1/inventory/release", "/api/v1/inventory/check"]:
         assert route in schema
+
+
+def test_the_product_name_is_read_only(staff_api, make_item, tmp_path):
+    item = make_item(name="Blue mug")
+
+    response = staff_api.patch(f"{URL}{item.id}", {"product_name": "Typed in"}, format="json")
+
+    assert response.status_code == 200 and response.json()["product_name"] == "Blue mug"
+    schema = yaml.safe_load(validated_schema(tmp_path))
+    assert schema["components"]["schemas"]["Item"]["properties"]["product_name"]["readOnly"] is True

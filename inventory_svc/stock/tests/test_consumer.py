@@ -76,7 +76,7 @@ def test_product_events_create_rename_and_deactivate_the_item(topic):
 
     item = Item.objects.get(product_id="p-1")
     assert (item.quantity, item.reserved, item.reorder_threshold) == (40, 0, 5)
-    assert item.sku == "SKU-1B"
+    assert (item.sku, item.product_name) == ("SKU-1B", "Mug")
     assert item.is_active is False
     assert list(Movement.objects.filter(item=item).values_list("kind", flat=True)) == [
         "created", "renamed", "deactivated"

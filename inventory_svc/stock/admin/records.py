@@ -1,9 +1,13 @@
+"""The audit trail (movements) and the reservations: records of what the stock services did, read-only."""
+
 from django.contrib import admin
 
-from stock.models import Item, Movement, OrderReservation, Reservation
+from shared.admin.audit import StaffModelAdmin
+from stock.admin.filters import ItemFilter
+from stock.models import Movement, OrderReservation, Reservation
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(StaffModelAdmin):
     """The audit trail and the reservations change only through the stock services."""
 
     def has_add_permission(self, request):
@@ -16,36 +20,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
-    list_display = [
-        "sku",
-        "product_id",
-        "quantity",
-        "reserved",
-        "available",
-        "reorder_threshold",
-        "is_active",
-    ]
-    list_filter = ["is_active", "low_stock_alerted"]
-    search_fields = ["sku", "product_id"]
-    # Stock moves through the API (which records history and events), never by editing numbers here.
-    readonly_fields = [
-        "id",
-        "product_id",
-        "quantity",
-        "reserved",
-        "low_stock_alerted",
-        "created_at",
-        "updated_at",
-    ]
-
-
 @admin.register(Movement)
 class MovementAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "item", "kind", "quantity_delta", "reserved_delta", "order_id", "actor"]
-    list_filter = ["kind"]
-    search_fields = ["item__sku", "item__product_id", "order_id"]
+    list_display = [
+        "created_at", "item", "kind", "quantity_delta", "reserved_delta", "order_id", "actor", "reason",
+    ]  # fmt: skip
+    list_filter = ["kind", ItemFilter]
+    list_select_related = ["item"]
+    search_fields = ["item__product_name", "item__sku", "item__product_id", "order_id", "actor"]
+    ordering = ["-id"]  # newest first
 
 
 class ReservationInline(admin.TabularInline):
