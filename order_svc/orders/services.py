@@ -26,6 +26,9 @@ TRANSITIONS = {
     CONFIRMED: {SHIPPED, CANCELLED},
     SHIPPED: {DELIVERED},
 }
+# Set only by the saga's answer (orders.handlers, and the re-drive's give-up): a person never takes an
+# order there. The staff console never offers them; issue 16 tightens the API the same way.
+SAGA_STATUSES = frozenset({CONFIRMED, FAILED})
 MAX_QUANTITY = 1000
 # Statuses in which inventory may hold (or be about to hold) stock for the order.
 _HOLDS_STOCK = {PENDING, CONFIRMED}
@@ -63,10 +66,24 @@ def _fingerprint(lines, shipping_address_id) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def staff_transitions(status: str) -> list[str]:
+    """The statuses a person may move an order in ``status`` to (TRANSITIONS less the saga's), the
+    cancel last."""
+    allowed = TRANSITIONS.get(status, set()) - SAGA_STATUSES
+    return sorted(allowed, key=lambda target: (target == CANCELLED, STATUSES.index(target)))
+
+
 def order_create(
-    *, user_id: str, user_token: str, items: list[dict], shipping_address_id=None, idempotency_key=None
+    *,
+    user_id: str,
+    user_token: str,
+    items: list[dict],
+    shipping_address_id=None,
+    idempotency_key=None,
+    customer_email: str | None = None,
 ) -> tuple[dict, bool]:
-    """Create a pending order with its reserve command; return ``(order, created)``.
+    """Create a pending order with its reserve command; return ``(order, created)``. ``customer_email``
+    (the caller's, from the access token) is kept on the order so staff can find it by email.
 
     With an ``idempotency_key`` already used by this user for the same request, return the first order
     and ``created=False`` without calling anyone; for another request, raise IdempotencyKeyReused.
@@ -113,6 +130,7 @@ def order_create(
     document = {
         "_id": order_id,
         "user_id": user_id,
+        "customer_email": customer_email or None,
         "status": PENDING,
         "items": order_lines,
         "total_cents": sum(line["line_total_cents"] for line in order_lines),
@@ -120,7 +138,9 @@ def order_create(
         "shipping_address": _address_snapshot(address),
         "failure_reason": None,
         "shortages": [],
-        "status_history": [{"status": PENDING, "at": moment, "reason": None}],
+        "status_history": [
+            {"status": PENDING, "at": moment, "reason": None, "actor": customer_email or user_id}
+        ],
         "idempotency": idempotency or order_id,
         "fingerprint": fingerprint,
         "redrives": 0,
@@ -167,11 +187,15 @@ def _address_snapshot(address):
     return {field: address.get(field) for field in fields}
 
 
-def order_set_status(*, order_id: str, status: str, reason: str | None = None) -> dict | None:
+def order_set_status(
+    *, order_id: str, status: str, reason: str | None = None, actor: str | None = None
+) -> dict | None:
     """Move an order to ``status`` if its current status allows it (compare-and-set); None if it does not
-    exist. Raise TransitionNotAllowed otherwise. Leaving a stock-holding status for cancelled or failed
-    also enqueues the release, in the same write: a cancel that overtakes the reservation still ends with
-    the stock released (inventory_svc's release leaves a marker so the late reserve moves nothing)."""
+    exist. Raise TransitionNotAllowed otherwise. ``actor`` (who asked: an email, or a user id when the
+    token carried none) goes into the status history with the reason. Leaving a stock-holding status for
+    cancelled or failed also enqueues the release, in the same write: a cancel that overtakes the
+    reservation still ends with the stock released (inventory_svc's release leaves a marker so the late
+    reserve moves nothing)."""
 
     def plan(current):
         if status not in TRANSITIONS.get(current["status"], set()):
@@ -182,12 +206,14 @@ def order_set_status(*, order_id: str, status: str, reason: str | None = None) -
         fields = {"failure_reason": reason} if status == FAILED else {}
         return status, reason, fields, entries
 
-    order, _ = repository.change(order_id, plan)
+    order, _ = repository.change(order_id, plan, actor=actor)
     return order
 
 
-def order_cancel(*, order_id: str, reason: str = "cancelled by request") -> dict | None:
-    return order_set_status(order_id=order_id, status=CANCELLED, reason=reason)
+def order_cancel(
+    *, order_id: str, reason: str = "cancelled by request", actor: str | None = None
+) -> dict | None:
+    return order_set_status(order_id=order_id, status=CANCELLED, reason=reason, actor=actor)
 
 
 def order_reserved(*, order_id: str) -> bool:

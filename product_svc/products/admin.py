@@ -11,11 +11,9 @@ from django.contrib import admin
 from products import selectors, services
 from products.api.serializers import ProductSerializer, ProductWriteSerializer
 from products.repository import SkuTaken
-from shared.admin import audit
 from shared.admin.repository import Invalid, RepositoryAdmin, RepositoryFilter
 from shared.mongo import DocumentLocked
 
-KIND = "products.product"
 # Staff find products by what they call them and by the code on the shelf.
 STAFF_SEARCH_FIELDS = ("name", "sku")
 # Past this many categories the filter is a text box: a sidebar of links would be no help.
@@ -119,7 +117,6 @@ class ProductAdmin(RepositoryAdmin):
         given = {name: value for name, value in data.items() if value not in ("", None)}
         payload = _validated(ProductSerializer(data=given))
         product = _write(lambda: services.product_create(**payload))
-        audit.record(request, "add", kind=KIND, object_id=product["id"], summary=f"sku {product['sku']}")
         return product
 
     def update_object(self, request, obj, data):
@@ -129,12 +126,10 @@ class ProductAdmin(RepositoryAdmin):
             data = {**data, "attributes": {}}
         changes = _validated(ProductWriteSerializer(obj, data=data, partial=True))
         product = _write(lambda: services.product_update(product_id=obj["id"], **changes))
-        audit.record(request, "change", kind=KIND, object_id=obj["id"], summary=_summary(changes))
         return product
 
     def delete_object(self, request, obj):
         _write(lambda: services.product_delete(product_id=obj["id"]))
-        audit.record(request, "delete", kind=KIND, object_id=obj["id"], summary=f"sku {obj['sku']}")
 
     def object_actions(self, request, obj):
         return [("deactivate", "Deactivate")] if obj.get("is_active") else []
@@ -143,7 +138,6 @@ class ProductAdmin(RepositoryAdmin):
         if name != "deactivate":
             return super().run_action(request, obj, name, reason)
         _write(lambda: services.product_update(product_id=obj["id"], is_active=False))
-        audit.record(request, "deactivate", kind=KIND, object_id=obj["id"], summary=reason)
         return f"The product “{self.object_title(obj)}” was deactivated: customers no longer see it."
 
 
@@ -164,7 +158,3 @@ def _write(change):
     if not result:  # product_update's None, product_delete's False: someone else deleted it
         raise Invalid({"detail": [GONE]})
     return result
-
-
-def _summary(changes: dict) -> str:
-    return "changed " + ", ".join(sorted(changes))

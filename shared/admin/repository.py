@@ -13,6 +13,7 @@ happen exactly as through the API:
         def list_objects(self, request, query): ...
         def get_object(self, request, object_id): ...
 
+Every write that succeeds is recorded by ``shared.admin.audit`` (who, what, which fields or action).
 Rows are dicts with an ``"id"``. Writes that the service refuses raise ``Invalid`` with a DRF-shaped
 error dict ({field: [messages]}, non-field errors under ``"detail"`` or ``"non_field_errors"``), which the
 form shows next to its fields.
@@ -29,6 +30,8 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import capfirst
+
+from shared.admin import audit
 
 SEARCH_PARAM, ORDER_PARAM, PAGE_PARAM = "q", "o", "p"
 
@@ -256,6 +259,7 @@ class RepositoryAdmin:
             except Invalid as refused:
                 _add_errors(form, refused.errors)
             else:
+                self._audit(request, "add", obj, self.object_title(obj))
                 messages.success(request, self._done(obj, "added"))
                 return HttpResponseRedirect(self._after_save(request, obj))
         return self._render_form(request, form, None, title=f"Add {self.verbose_name}")
@@ -270,11 +274,13 @@ class RepositoryAdmin:
         if can_change:
             form = form_class(request.POST or None, initial=self.initial_data(obj))
             if request.method == "POST" and form.is_valid():
+                changed = _changed(form)
                 try:
-                    obj = self.update_object(request, obj, _changed(form))
+                    obj = self.update_object(request, obj, changed)
                 except Invalid as refused:
                     _add_errors(form, refused.errors)
                 else:
+                    self._audit(request, "change", obj, "changed " + ", ".join(sorted(changed)))
                     messages.success(
                         request, f"The {self.verbose_name} “{self.object_title(obj)}” was changed."
                     )
@@ -292,6 +298,7 @@ class RepositoryAdmin:
             except Invalid as refused:
                 messages.error(request, _first_message(refused.errors))
                 return HttpResponseRedirect(self.url("change", obj["id"]))
+            self._audit(request, "delete", obj, self.object_title(obj))
             messages.success(request, self._done(obj, "deleted"))
             return HttpResponseRedirect(self.url("changelist"))
         context = self._context(
@@ -310,12 +317,19 @@ class RepositoryAdmin:
             return HttpResponseRedirect(self.url("change", obj["id"]))
         reason = request.POST.get("reason", "").strip()[:500]
         try:
-            messages.success(request, self.run_action(request, obj, name, reason))
+            done = self.run_action(request, obj, name, reason)
         except Invalid as refused:
             messages.error(request, _first_message(refused.errors))
+        else:
+            self._audit(request, name, obj, f"{done} {reason}".strip())
+            messages.success(request, done)
         return HttpResponseRedirect(self.url("change", obj["id"]))
 
     # Helpers -------------------------------------------------------------------------------
+
+    def _audit(self, request, action, obj, summary):
+        kind = f"{self.app_label}.{self.slug}"
+        audit.record(request, action, kind=kind, object_id=obj["id"], summary=summary)
 
     def _done(self, obj, verb):
         return f"The {self.verbose_name} “{self.object_title(obj)}” was {verb}."

@@ -62,8 +62,8 @@ class Browser:
         self.page.fill("#id_password", password)
         self.page.click("input[type=submit]")
 
-    def shot(self, name):
-        self.page.screenshot(path=str(self.screenshot_dir / f"{name}.png"))
+    def shot(self, name, *, full_page=False):
+        self.page.screenshot(path=str(self.screenshot_dir / f"{name}.png"), full_page=full_page)
 
     def cookie(self, name):
         return next((c for c in self.context.cookies() if c["name"] == name), None)

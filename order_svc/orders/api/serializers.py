@@ -36,6 +36,9 @@ class HistorySerializer(serializers.Serializer):
 class OrderSerializer(serializers.Serializer):
     id = serializers.CharField()
     user_id = serializers.CharField()
+    customer_email = serializers.CharField(
+        allow_null=True, help_text="The customer's email when the order was placed; null on older orders."
+    )
     status = serializers.CharField()
     items = LineSerializer(many=True)
     total = serializers.DecimalField(max_digits=16, decimal_places=2)

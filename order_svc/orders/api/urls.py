@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from orders.api.views import OrderViewSet
+from orders.api.views import STATUS_FORM, OrderViewSet
 
 _ID = r"(?P<pk>[A-Za-z0-9-]{1,64})"
 urlpatterns = [
@@ -12,7 +12,9 @@ urlpatterns = [
         OrderViewSet.as_view({"get": "for_user"}),
         name="order-user",
     ),
-    re_path(rf"^{_ID}/status/?$", OrderViewSet.as_view({"put": "set_status"}), name="order-status"),
+    re_path(
+        rf"^{_ID}/status/?$", OrderViewSet.as_view({"put": "set_status"}, **STATUS_FORM), name="order-status"
+    ),
     re_path(
         rf"^{_ID}/?$", OrderViewSet.as_view({"get": "retrieve", "delete": "destroy"}), name="order-detail"
     ),

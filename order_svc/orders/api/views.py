@@ -27,7 +27,7 @@ from shared.http import DependencyUnavailable
 from shared.mongo import DocumentLocked
 from shared.openapi import ErrorDocumentingSchema, error_responses
 from shared.pagination import paginated
-from shared.parsers import JSONParser
+from shared.parsers import JSON_AND_FORM_PARSERS, JSONParser
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -35,6 +35,9 @@ _IDEMPOTENCY_HEADER = OpenApiParameter(
     description="A retried POST with the same key returns the first order instead of a new one.",
 )  # fmt: skip
 _ORDER_ID = OpenApiParameter("id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Order id")
+# What the status route adds for staff in a browser (orders.api.urls passes it to as_view): DRF's browsable
+# API renders an HTML form from serializer_class for a view that parses forms. The other routes take JSON.
+STATUS_FORM = {"parser_classes": JSON_AND_FORM_PARSERS, "serializer_class": StatusChangeSerializer}
 
 
 class ServiceUnavailable(APIException):
@@ -107,6 +110,7 @@ class OrderViewSet(ViewSet):
             items=payload.validated_data["items"],
             shipping_address_id=payload.validated_data.get("shipping_address_id"),
             idempotency_key=key,
+            customer_email=request.user.email,
         )
         # A replay answers like the first request did (201), so a client retrying blindly sees one outcome.
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
@@ -118,25 +122,33 @@ class OrderViewSet(ViewSet):
     @extend_schema(parameters=[_ORDER_ID], responses={200: OrderSerializer, **error_responses(409)})
     def destroy(self, request, pk=None):
         self._get(request, pk)
-        order = services.order_cancel(order_id=pk, reason=f"cancelled by {_actor(request)}")
+        order = services.order_cancel(
+            order_id=pk, reason=f"cancelled by {_role(request)}", actor=_actor(request)
+        )
         if order is None:
             raise NotFound()
         return Response(OrderSerializer(order).data)
 
     @extend_schema(
         parameters=[_ORDER_ID],
-        request=StatusChangeSerializer,
+        # The contract is JSON; the HTML form the route also parses is the browsable API's, for staff.
+        request={"application/json": StatusChangeSerializer},
         responses={200: OrderSerializer, **error_responses(409)},
     )
     def set_status(self, request, pk=None):
         payload = StatusChangeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         order = services.order_set_status(
-            order_id=pk, status=payload.validated_data["status"], reason=payload.validated_data.get("reason")
+            order_id=pk,
+            status=payload.validated_data["status"],
+            reason=payload.validated_data.get("reason"),
+            actor=_actor(request),
         )
         if order is None:
             raise NotFound()
-        return Response(OrderSerializer(order).data)
+        # The same JSON, detached from its serializer: the browsable API would otherwise render its next
+        # form from the order's serializer (every field as text) instead of the status form (STATUS_FORM).
+        return Response(dict(OrderSerializer(order).data))
 
     def _get(self, request, pk):
         order = selectors.order_get_visible(order_id=pk, user=request.user)
@@ -163,5 +175,10 @@ def _bearer(request) -> str:
     return token.strip()
 
 
-def _actor(request) -> str:
+def _role(request) -> str:
     return "staff" if request.user.is_staff else "customer"
+
+
+def _actor(request) -> str:
+    """Who asked, for the status history: the person's email, or their id when the token had none."""
+    return request.user.email or str(request.user.id)

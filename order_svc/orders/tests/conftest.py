@@ -12,7 +12,7 @@ from orders import repository
 from orders.relay import build_relay
 from shared import mongo
 from shared.testing import jwt
-from shared.testing.fixtures import api, client_with  # noqa: F401  (fixture)
+from shared.testing.fixtures import api, client_with, staff_browser  # noqa: F401  (fixture)
 from shared.testing.mongo import counting_commands
 from shared.testing.rabbitmq import create_vhost, delete_vhost
 

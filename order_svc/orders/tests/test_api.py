@@ -51,6 +51,22 @@ def test_create_snapshots_prices_merges_lines_and_stores_the_reserve_command(ali
     ]  # fmt: skip
 
 
+def test_the_order_keeps_the_customers_email_from_the_token(alice, alice_api, make_product, orders_db):
+    # given an order placed with alice's token (its email claim)
+    order = alice_api.post(
+        "/api/v1/orders/", {"items": [{"product_id": make_product()["id"], "quantity": 1}]}, format="json"
+    ).json()
+
+    # when the order is read back, and once more as an order stored before emails were kept
+    kept = alice_api.get(f"/api/v1/orders/{order['id']}").json()
+    orders_db["orders"].update_one({"_id": order["id"]}, {"$unset": {"customer_email": ""}})
+    older = alice_api.get(f"/api/v1/orders/{order['id']}").json()
+
+    # then the email is the token's, and null for the older order
+    assert order["customer_email"] == kept["customer_email"] == alice["email"]
+    assert older["customer_email"] is None
+
+
 def test_unknown_or_inactive_product_is_400(alice_api, make_product):
     hidden = make_product(is_active=False)
 
