@@ -51,6 +51,11 @@ def test_staff_run_the_shop_from_the_console(open_browser, gateway_url):
     assert name in page.inner_text("#result_list")
     page.goto("/product/admin/products/product/")
     person.shot("product-list")
+    # The browsable API offers staff an HTML form for the same thing.
+    page.goto("/api/v1/products/")
+    assert page.locator("#post-object-form input[name=name]").count() == 1
+    page.locator("#post-object-form").scroll_into_view_if_needed()
+    person.shot("browsable-api-form")
     product_id = requests.get(
         f"{gateway_url}/api/v1/products/", params={"search": name}, headers=staff.headers, timeout=10
     ).json()["results"][0]["id"]
