@@ -19,7 +19,6 @@ error dict ({field: [messages]}, non-field errors under ``"detail"`` or ``"non_f
 form shows next to its fields.
 """
 
-from dataclasses import dataclass, field
 from math import ceil
 from urllib.parse import urlencode
 
@@ -32,37 +31,12 @@ from django.urls import path, reverse
 from django.utils.text import capfirst
 
 from shared.admin import audit
+from shared.admin.listing import ListQuery, RepositoryFilter
+from shared.admin.refusals import Invalid, add_errors, changed_fields, first_message
+
+__all__ = ["Invalid", "ListQuery", "RepositoryAdmin", "RepositoryFilter"]
 
 SEARCH_PARAM, ORDER_PARAM, PAGE_PARAM = "q", "o", "p"
-
-
-class Invalid(Exception):
-    """The service refused a write: ``errors`` maps field names (or ``detail``) to messages."""
-
-    def __init__(self, errors):
-        super().__init__(errors)
-        self.errors = errors if isinstance(errors, dict) else {"detail": errors}
-
-
-@dataclass(frozen=True)
-class RepositoryFilter:
-    """A filter in the change list's sidebar: ``choices`` as links, or free input when there are none."""
-
-    name: str  # the query parameter
-    title: str
-    choices: list[tuple[str, str]] = field(default_factory=list)
-    input_type: str = "text"  # for free input: "text", "date"
-
-
-@dataclass
-class ListQuery:
-    """What the change list asks the repository for; filter values are the strings from the URL."""
-
-    search: str
-    filters: dict[str, str]
-    ordering: str
-    offset: int
-    limit: int
 
 
 class RepositoryAdmin:
@@ -257,7 +231,7 @@ class RepositoryAdmin:
             try:
                 obj = self.create_object(request, form.cleaned_data)
             except Invalid as refused:
-                _add_errors(form, refused.errors)
+                add_errors(form, refused.errors)
             else:
                 self._audit(request, "add", obj, self.object_title(obj))
                 messages.success(request, self._done(obj, "added"))
@@ -274,11 +248,11 @@ class RepositoryAdmin:
         if can_change:
             form = form_class(request.POST or None, initial=self.initial_data(obj))
             if request.method == "POST" and form.is_valid():
-                changed = _changed(form)
+                changed = changed_fields(form)
                 try:
                     obj = self.update_object(request, obj, changed)
                 except Invalid as refused:
-                    _add_errors(form, refused.errors)
+                    add_errors(form, refused.errors)
                 else:
                     self._audit(request, "change", obj, "changed " + ", ".join(sorted(changed)))
                     messages.success(
@@ -296,7 +270,7 @@ class RepositoryAdmin:
             try:
                 self.delete_object(request, obj)
             except Invalid as refused:
-                messages.error(request, _first_message(refused.errors))
+                messages.error(request, first_message(refused.errors))
                 return HttpResponseRedirect(self.url("change", obj["id"]))
             self._audit(request, "delete", obj, self.object_title(obj))
             messages.success(request, self._done(obj, "deleted"))
@@ -319,7 +293,7 @@ class RepositoryAdmin:
         try:
             done = self.run_action(request, obj, name, reason)
         except Invalid as refused:
-            messages.error(request, _first_message(refused.errors))
+            messages.error(request, first_message(refused.errors))
         else:
             self._audit(request, name, obj, f"{done} {reason}".strip())
             messages.success(request, done)
@@ -423,31 +397,3 @@ class RepositoryAdmin:
     def _row(self, row):
         cells = [self._value(row, key) for key, _ in self.list_display]
         return {"id": row["id"], "url": self.url("change", row["id"]), "cells": cells}
-
-
-def _changed(form):
-    """Only the fields the staff member changed: an edit never rewrites what it did not touch."""
-    return {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
-
-
-def _add_errors(form, errors):
-    for name, problems in errors.items():
-        field_name = name if name in form.fields else None
-        for problem in problems if isinstance(problems, list | tuple) else [problems]:
-            text = _first_message(problem)
-            if field_name is None and name not in _GENERAL:
-                text = f"{name}: {text}"
-            form.add_error(field_name, text)
-
-
-_GENERAL = {"detail", "non_field_errors", None}
-
-
-def _first_message(errors):
-    if isinstance(errors, dict):
-        for value in errors.values():
-            return _first_message(value)
-        return ""
-    if isinstance(errors, list | tuple):
-        return _first_message(errors[0]) if errors else ""
-    return str(errors)
