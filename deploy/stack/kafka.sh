@@ -9,7 +9,7 @@ KAFKA_DATA="$DATA_DIR/kafka"
 KAFKA_LOG4J="$DEPLOY_DIR/kafka/log4j2.properties"
 KAFKA_BOOTSTRAP="$STACK_HOST:$KAFKA_PORT"
 # Topics the services publish to; created at start because auto-creation is off.
-KAFKA_TOPICS=(product.events inventory.events)
+KAFKA_TOPICS=(product.events inventory.events order.events)
 KAFKA_TOPIC_PARTITIONS=3
 
 kafka_install() {

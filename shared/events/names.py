@@ -1,10 +1,12 @@
 """Names of topics, event types, queues, tasks and Redis keys. Never write these as literals elsewhere:
 one search for a constant finds its producer, its consumer and their tests."""
 
-# Kafka topics (key = product id).
+# Kafka topics (key = product id; order.events: key = order id).
 PRODUCT_EVENTS_TOPIC = "product.events"
 INVENTORY_EVENTS_TOPIC = "inventory.events"
+ORDER_EVENTS_TOPIC = "order.events"
 INVENTORY_CONSUMER_GROUP = "inventory-consumer-group"
+NOTIFICATION_ORDER_GROUP = "notification-order-group"
 
 # Event types on product.events.
 PRODUCT_CREATED = "product.created"
@@ -17,14 +19,23 @@ INVENTORY_RESERVED = "inventory.reserved"
 INVENTORY_RELEASED = "inventory.released"
 INVENTORY_ADJUSTED = "inventory.adjusted"
 INVENTORY_LOW_STOCK = "inventory.low_stock"
+INVENTORY_COMMITTED = "inventory.committed"  # an order shipped: its reserved units left the warehouse
+INVENTORY_RETURNED = "inventory.returned"  # a shipped order's goods came back to the shelf
+
+# Event types on order.events: every status change of an order, its creation included.
+ORDER_STATUS_CHANGED = "order.status_changed"
 
 # RabbitMQ queues and the Celery tasks that run on them (the saga).
 ORDER_CREATED_QUEUE = "order_created"
 INVENTORY_RESERVED_QUEUE = "inventory_reserved"
 INVENTORY_FAILED_QUEUE = "inventory_failed"
 INVENTORY_RELEASE_QUEUE = "inventory_release"
+INVENTORY_COMMIT_QUEUE = "inventory_commit"
+INVENTORY_RESTOCK_QUEUE = "inventory_restock"
 RESERVE_STOCK_TASK = "inventory.reserve_stock"
 RELEASE_STOCK_TASK = "inventory.release_stock"
+COMMIT_STOCK_TASK = "inventory.commit_stock"  # shipping: the reservation's units leave quantity and reserved
+RESTOCK_TASK = "inventory.restock"  # a refund after shipping with the goods back: the units return to quantity
 ORDER_INVENTORY_RESERVED_TASK = "orders.inventory_reserved"
 ORDER_INVENTORY_FAILED_TASK = "orders.inventory_failed"
 

@@ -49,6 +49,15 @@ SCHEMAS: dict[str, tuple[dict, dict]] = {
     # Saga commands and replies (Celery task kwargs); the event type is the task name.
     names.RESERVE_STOCK_TASK: ({"order_id": _STR, "items": _LIST}, {}),
     names.RELEASE_STOCK_TASK: ({"order_id": _STR}, {}),
+    names.COMMIT_STOCK_TASK: ({"order_id": _STR}, {}),
+    names.RESTOCK_TASK: ({"order_id": _STR}, {}),
+    names.INVENTORY_COMMITTED: ({"order_id": _STR, "items": _LIST}, {}),
+    names.INVENTORY_RETURNED: ({"order_id": _STR, "items": _LIST}, {}),
+    # previous_status is absent on the creation (status "pending"); money as decimal strings.
+    names.ORDER_STATUS_CHANGED: (
+        {"order_id": _STR, "user_id": _STR, "status": _STR, "total": _MONEY, "currency": _STR},
+        {"previous_status": _STR, "reason": _STR, "customer_email": _STR},
+    ),
     names.ORDER_INVENTORY_RESERVED_TASK: ({"order_id": _STR}, {}),
     names.ORDER_INVENTORY_FAILED_TASK: ({"order_id": _STR, "reason": _STR, "shortages": _LIST}, {}),
     names.INVENTORY_LOW_STOCK: (
