@@ -8,3 +8,9 @@ class ItemExists(StockError):
 
 class QuantityBelowReserved(StockError):
     pass
+
+
+class TooEarly(Exception):
+    """A saga command arrived before the state it acts on (it overtook the message that makes that
+    state); nothing was changed. Transient: the worker retries the command with backoff until that
+    state is there, and dead-letters it when its retries run out."""

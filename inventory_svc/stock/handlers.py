@@ -78,3 +78,18 @@ def handle_release_stock(envelope: Envelope):
     return services.stock_release(
         order_id=envelope.data["order_id"], actor=ACTOR, correlation_id=envelope.correlation_id
     )
+
+
+def handle_commit_stock(envelope: Envelope):
+    """The saga's commit command (the order shipped); raises ``TooEarly`` before the reservation exists."""
+    return services.stock_commit(
+        order_id=envelope.data["order_id"], actor=ACTOR, correlation_id=envelope.correlation_id
+    )
+
+
+def handle_restock(envelope: Envelope):
+    """The saga's restock command (a shipped order refunded, goods back); raises ``TooEarly`` before the
+    order's commit."""
+    return services.stock_restock(
+        order_id=envelope.data["order_id"], actor=ACTOR, correlation_id=envelope.correlation_id
+    )

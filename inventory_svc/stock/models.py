@@ -48,13 +48,42 @@ class Item(models.Model):
         return self.available <= self.reorder_threshold
 
 
-class OrderReservation(models.Model):
-    """The answer given to one order's reserve request; asking again returns it and moves nothing."""
+# The choices live at module level so each model's CHECK constraint (in its Meta) can name them; the
+# models expose them as ``OrderReservation.Status``, ``Reservation.Status`` and ``Movement.Kind``.
 
-    class Status(models.TextChoices):
-        RESERVED = "reserved"
-        FAILED = "failed"
-        RELEASED = "released"
+
+class OrderStatus(models.TextChoices):
+    RESERVED = "reserved"
+    FAILED = "failed"
+    RELEASED = "released"
+    COMMITTED = "committed"
+    RETURNED = "returned"
+
+
+class LineStatus(models.TextChoices):
+    ACTIVE = "active"
+    RELEASED = "released"
+    COMMITTED = "committed"
+    RETURNED = "returned"
+
+
+class MovementKind(models.TextChoices):
+    CREATED = "created"
+    RESERVED = "reserved"
+    RELEASED = "released"
+    ADJUSTED = "adjusted"
+    DEACTIVATED = "deactivated"
+    RENAMED = "renamed"
+    SHIPPED = "shipped"  # a shipped order's units left the warehouse: quantity and reserved drop
+    RETURNED = "returned"  # a shipped order's goods came back: quantity rises
+
+
+class OrderReservation(models.Model):
+    """The answer given to one order's reserve request, and where the order's stock went since:
+    ``reserved`` → ``released`` (cancelled) or ``committed`` (shipped) → ``returned`` (goods back).
+    Asking for the same step again returns it and moves nothing."""
+
+    Status = OrderStatus
 
     order_id = models.CharField(max_length=64, primary_key=True)
     status = models.CharField(max_length=10, choices=Status.choices)
@@ -62,16 +91,23 @@ class OrderReservation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values), name="order_reservation_status_known"
+            )
+        ]
+
     def __str__(self):
         return f"{self.order_id}: {self.status}"
 
 
 class Reservation(models.Model):
-    """Units of one item held for one order."""
+    """Units of one item held for one order (``active``), then given back (``released``), shipped
+    (``committed``) or, once shipped, back on the shelf (``returned``). Only active lines count in the
+    item's ``reserved``."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active"
-        RELEASED = "released"
+    Status = LineStatus
 
     order = models.ForeignKey(OrderReservation, on_delete=models.PROTECT, related_name="lines")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="reservations")
@@ -82,7 +118,10 @@ class Reservation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["order", "item"], name="one_reservation_per_order_item")
+            models.UniqueConstraint(fields=["order", "item"], name="one_reservation_per_order_item"),
+            models.CheckConstraint(
+                condition=Q(status__in=LineStatus.values), name="reservation_status_known"
+            ),
         ]
 
     def __str__(self):
@@ -92,13 +131,7 @@ class Reservation(models.Model):
 class Movement(models.Model):
     """One change of an item's stock: what, by how much, the result, why and by whom."""
 
-    class Kind(models.TextChoices):
-        CREATED = "created"
-        RESERVED = "reserved"
-        RELEASED = "released"
-        ADJUSTED = "adjusted"
-        DEACTIVATED = "deactivated"
-        RENAMED = "renamed"
+    Kind = MovementKind
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="movements")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -114,6 +147,9 @@ class Movement(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["item", "id"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=MovementKind.values), name="movement_kind_known")
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.quantity_delta:+}/{self.reserved_delta:+} on {self.item_id}"

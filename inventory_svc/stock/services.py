@@ -1,6 +1,7 @@
 """Every change of stock. Each public function is one transaction that also writes, to the outbox,
 everything the change announces; nothing is announced for a change that rolls back."""
 
+import logging
 import math
 from collections import OrderedDict
 
@@ -9,8 +10,13 @@ from django.utils import timezone
 
 from shared.events import names
 from stock import outbox
-from stock.errors import ItemExists, QuantityBelowReserved
+from stock.errors import ItemExists, QuantityBelowReserved, TooEarly
 from stock.models import Item, Movement, OrderReservation, ProcessedEvent, Reservation
+
+logger = logging.getLogger("stock.services")
+
+# An order whose goods left (and maybe came back): nothing of it is reserved any more.
+SHIPPED_STATUSES = (OrderReservation.Status.COMMITTED, OrderReservation.Status.RETURNED)
 
 
 def reorder_threshold_for(initial_stock: int) -> int:
@@ -190,30 +196,25 @@ def stock_reserve(*, order_id, items, actor="", reply=False, correlation_id=None
 @transaction.atomic
 def stock_release(*, order_id, actor="", correlation_id=None) -> OrderReservation:
     """Give back what the order holds; again and again is fine. Releasing an order never reserved leaves
-    a marker, so a reserve request that arrives late (a cancel that raced it) reserves nothing."""
+    a marker, so a reserve request that arrives late (a cancel that raced it) reserves nothing. An order
+    already shipped (committed, or returned since) holds nothing any more: its release changes nothing."""
     order, created = OrderReservation.objects.select_for_update().get_or_create(
         order_id=order_id, defaults={"status": OrderReservation.Status.RELEASED}
     )
     if created or order.status == OrderReservation.Status.RELEASED:
         return order
-    lines = list(order.lines.filter(status=Reservation.Status.ACTIVE).order_by("item__product_id"))
-    items = {
-        item.id: item
-        for item in Item.objects.select_for_update()
-        .filter(id__in=[line.item_id for line in lines])
-        .order_by("product_id")
-    }
-    released = []
-    for line in lines:
-        item = items[line.item_id]
-        item.reserved -= line.quantity
-        item.save(update_fields=["reserved", "updated_at"])
-        line.status = Reservation.Status.RELEASED
-        line.released_at = timezone.now()
-        line.save(update_fields=["status", "released_at"])
-        _record(item, Movement.Kind.RELEASED, reserved_delta=-line.quantity, order_id=order_id, actor=actor)
-        _refresh_low_stock(item, correlation_id)
-        released.append({"product_id": item.product_id, "quantity": line.quantity})
+    if order.status in SHIPPED_STATUSES:
+        logger.warning("release of order %s ignored: its stock is %s", order_id, order.status)
+        return order
+    released = _move_lines(
+        order,
+        Reservation.Status.ACTIVE,
+        Reservation.Status.RELEASED,
+        Movement.Kind.RELEASED,
+        reserved_sign=-1,
+        actor=actor,
+        correlation_id=correlation_id,
+    )
     order.status = OrderReservation.Status.RELEASED
     order.save(update_fields=["status", "updated_at"])
     if released:
@@ -224,6 +225,121 @@ def stock_release(*, order_id, actor="", correlation_id=None) -> OrderReservatio
             correlation_id=correlation_id,
         )
     return order
+
+
+@transaction.atomic
+def stock_commit(*, order_id, actor="", correlation_id=None) -> OrderReservation:
+    """Ship the order's reservation: each line's units leave both ``quantity`` and ``reserved`` (so
+    ``available`` does not change), one ``shipped`` movement per line, ``inventory.committed`` announced.
+
+    Again changes nothing; so does committing an order whose stock was released (cancelled) or never
+    reserved (failed), which is logged. Raise ``TooEarly``, changing nothing, while the order has no
+    reservation yet: the command overtook its reserve and is to be tried again."""
+    order = _locked_order(order_id)
+    if order is None:
+        raise TooEarly(f"order {order_id}: commit before any reservation")
+    if order.status != OrderReservation.Status.RESERVED:
+        if order.status not in SHIPPED_STATUSES:
+            logger.warning("commit of order %s ignored: its reservation is %s", order_id, order.status)
+        return order
+    shipped = _move_lines(
+        order,
+        Reservation.Status.ACTIVE,
+        Reservation.Status.COMMITTED,
+        Movement.Kind.SHIPPED,
+        quantity_sign=-1,
+        reserved_sign=-1,
+        actor=actor,
+        correlation_id=correlation_id,
+    )
+    order.status = OrderReservation.Status.COMMITTED
+    order.save(update_fields=["status", "updated_at"])
+    if shipped:
+        outbox.announce_order(
+            names.INVENTORY_COMMITTED,
+            order_id=order_id,
+            data={"order_id": order_id, "items": shipped},
+            correlation_id=correlation_id,
+        )
+    return order
+
+
+@transaction.atomic
+def stock_restock(*, order_id, actor="", correlation_id=None) -> OrderReservation:
+    """Put a shipped order's goods back on the shelf: each committed line's units return to ``quantity``,
+    one ``returned`` movement per line, ``inventory.returned`` announced; low stock re-armed when
+    ``available`` rises above the threshold.
+
+    Again changes nothing; so does restocking an order that can no longer ship (released or failed),
+    which is logged. Raise ``TooEarly``, changing nothing, while the order is not shipped yet (no
+    reservation, or still reserved): its commit may be on the way, so the command is to be tried again."""
+    order = _locked_order(order_id)
+    if order is None or order.status == OrderReservation.Status.RESERVED:
+        state = order.status if order is not None else "no reservation"
+        raise TooEarly(f"order {order_id}: restock before its commit ({state})")
+    if order.status != OrderReservation.Status.COMMITTED:
+        if order.status != OrderReservation.Status.RETURNED:
+            logger.warning("restock of order %s ignored: its reservation is %s", order_id, order.status)
+        return order
+    returned = _move_lines(
+        order,
+        Reservation.Status.COMMITTED,
+        Reservation.Status.RETURNED,
+        Movement.Kind.RETURNED,
+        quantity_sign=1,
+        actor=actor,
+        correlation_id=correlation_id,
+    )
+    order.status = OrderReservation.Status.RETURNED
+    order.save(update_fields=["status", "updated_at"])
+    if returned:
+        outbox.announce_order(
+            names.INVENTORY_RETURNED,
+            order_id=order_id,
+            data={"order_id": order_id, "items": returned},
+            correlation_id=correlation_id,
+        )
+    return order
+
+
+def _locked_order(order_id) -> OrderReservation | None:
+    """The order's reservation under its row lock, taken before any item's (as every saga step does)."""
+    return OrderReservation.objects.select_for_update().filter(order_id=order_id).first()
+
+
+def _move_lines(order, from_status, to_status, kind, *, quantity_sign=0, reserved_sign=0, actor="",
+                correlation_id=None) -> list[dict]:  # fmt: skip
+    """Move the order's lines in ``from_status`` to ``to_status``: each line's units, times the signs,
+    applied to its item's quantity and reserved, one ``kind`` movement and the low-stock edge per line.
+    Item rows are locked in product-id order, like a reservation's. Return ``[{product_id, quantity}]``."""
+    lines = list(order.lines.filter(status=from_status).order_by("item__product_id"))
+    items = {
+        item.id: item
+        for item in Item.objects.select_for_update()
+        .filter(id__in=[line.item_id for line in lines])
+        .order_by("product_id")
+    }
+    moved = []
+    for line in lines:
+        item = items[line.item_id]
+        item.quantity += quantity_sign * line.quantity
+        item.reserved += reserved_sign * line.quantity
+        item.save(update_fields=["quantity", "reserved", "updated_at"])
+        line.status = to_status
+        if to_status == Reservation.Status.RELEASED:
+            line.released_at = timezone.now()
+        line.save(update_fields=["status", "released_at"])
+        _record(
+            item,
+            kind,
+            quantity_delta=quantity_sign * line.quantity,
+            reserved_delta=reserved_sign * line.quantity,
+            order_id=order.order_id,
+            actor=actor,
+        )
+        _refresh_low_stock(item, correlation_id)
+        moved.append({"product_id": item.product_id, "quantity": line.quantity})
+    return moved
 
 
 def _merge_lines(items) -> "OrderedDict[str, int]":

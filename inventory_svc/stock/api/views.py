@@ -141,7 +141,13 @@ class ReleaseView(APIView):
     schema = ErrorDocumentingSchema()
     parser_classes = [JSONParser]
 
-    @extend_schema(request=serializers.ReleaseSerializer, responses=serializers.ReservationAnswerSerializer)
+    @extend_schema(
+        request=serializers.ReleaseSerializer,
+        responses={
+            200: serializers.ReservationAnswerSerializer,
+            409: serializers.ReservationAnswerSerializer,
+        },
+    )
     def post(self, request):
         payload = serializers.ReleaseSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -150,6 +156,8 @@ class ReleaseView(APIView):
             actor=_actor(request),
             correlation_id=get_request_id(),
         )
+        if order.status in services.SHIPPED_STATUSES:  # the goods left: nothing to give back
+            return Response(_answer(order), status=status.HTTP_409_CONFLICT)
         return Response({"order_id": order.order_id, "status": OrderReservation.Status.RELEASED})
 
 

@@ -314,3 +314,28 @@ def test_a_customers_cookie_opens_no_stock_page(make_item):
         assert customer.get(path).status_code == 302, path
     assert _adjust(customer, item, amount=5).status_code == 302
     assert Item.objects.get(pk=item.pk).quantity == 10
+
+
+def test_shipments_and_returns_show_in_the_movement_and_reservation_lists_and_their_filters(
+    staff_browser, make_item
+):
+    item = make_item(quantity=10, name="Blue mug")
+    for order_id in ("adm-shipped", "adm-returned"):
+        services.stock_reserve(order_id=order_id, items=[{"product_id": item.product_id, "quantity": 2}])
+        services.stock_commit(order_id=order_id, actor="inventory_svc")
+    services.stock_restock(order_id="adm-returned", actor="inventory_svc")
+
+    movements = staff_browser.get("/admin/stock/movement/").content.decode()
+    shipped = staff_browser.get("/admin/stock/movement/", {"kind__exact": "shipped"}).content.decode()
+    returned = staff_browser.get("/admin/stock/movement/", {"kind__exact": "returned"}).content.decode()
+    orders = staff_browser.get("/admin/stock/orderreservation/").content.decode()
+    committed = staff_browser.get("/admin/stock/orderreservation/", {"status__exact": "committed"})
+
+    for choice in ("kind__exact=shipped", "kind__exact=returned"):
+        assert f'href="?{choice}"' in movements
+    assert _cells(shipped, "kind") == ["Shipped", "Shipped"]
+    assert _cells(shipped, "order_id") == ["adm-returned", "adm-shipped"]  # newest first
+    assert (_cells(returned, "kind"), _cells(returned, "quantity_delta")) == (["Returned"], ["2"])
+    for choice in ("status__exact=committed", "status__exact=returned"):
+        assert f'href="?{choice}"' in orders
+    assert _cells(committed.content.decode(), "status") == ["Committed"]

@@ -111,6 +111,40 @@ def test_reserve_and_release_over_http(service_api, make_item):
     assert Item.objects.get(id=item.id).reserved == 0
 
 
+def test_the_history_shows_a_shipment_and_its_return(staff_api, make_item):
+    item = make_item(quantity=10)
+    services.stock_reserve(order_id="h-ship", items=[{"product_id": item.product_id, "quantity": 3}])
+    services.stock_commit(order_id="h-ship", actor="inventory_svc")
+    services.stock_restock(order_id="h-ship", actor="inventory_svc")
+
+    history = staff_api.get(f"{URL}{item.id}/history").json()["results"]
+
+    moves = [
+        (m["kind"], m["quantity_delta"], m["reserved_delta"], m["quantity_after"], m["reserved_after"])
+        for m in history
+    ]
+    assert moves == [
+        ("created", 10, 0, 10, 0),
+        ("reserved", 0, 3, 10, 3),
+        ("shipped", -3, -3, 7, 0),
+        ("returned", 3, 0, 10, 0),
+    ]
+    assert [(m["order_id"], m["actor"]) for m in history[2:]] == [("h-ship", "inventory_svc")] * 2
+
+
+def test_releasing_a_shipped_order_over_http_is_409_and_gives_nothing_back(service_api, make_item):
+    item = make_item(quantity=5)
+    services.stock_reserve(order_id="http-shipped", items=[{"product_id": item.product_id, "quantity": 2}])
+    services.stock_commit(order_id="http-shipped")
+
+    response = service_api.post(f"{URL}release", {"order_id": "http-shipped"}, format="json")
+
+    assert response.status_code == 409
+    assert response.json() == {"order_id": "http-shipped", "status": "committed"}
+    item.refresh_from_db()
+    assert (item.quantity, item.reserved) == (3, 0)
+
+
 @pytest.mark.parametrize(
     "body",
     [
