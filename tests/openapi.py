@@ -14,6 +14,8 @@ ANY_METHOD = frozenset(method.upper() for method in METHODS)
 STAFF_ONLY = (
     ("product", frozenset({"POST", "PUT", "PATCH", "DELETE"}), r"^/api/v1/products/"),  # catalog writes
     ("order", frozenset({"PUT"}), r"^/api/v1/orders/\{id\}/status/$"),  # status changes
+    # Payments are staff or service (the payment provider), refunds staff: never a customer.
+    ("order", frozenset({"POST"}), r"^/api/v1/orders/\{id\}/(payments|refunds)/$"),
     ("inventory", ANY_METHOD, r"^/api/v1/inventory/(?!check/)"),  # all but the stock check
     ("user", frozenset({"GET"}), r"^/api/v1/users/\{user_id\}/verify/$"),  # account verification
     ("notification", ANY_METHOD, r"^/api/v1/notifications/"),  # the whole API

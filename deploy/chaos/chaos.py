@@ -26,7 +26,7 @@ from client import PASSWORD, Client
 from history import replay
 from invariants import Facts, check_all
 from ledger import Ledger
-from load import Catalog, Customer, Staff, settle_unanswered
+from load import Catalog, Clerk, Customer, Staff, settle_unanswered
 from mutations import prove_checks_can_fail
 from stack import REPO_DIR, Addresses, components_down, create_staff
 from stores import Scope, Stores
@@ -105,7 +105,8 @@ def run(args) -> int:
         Customer(f"customer-{n}", client, ledger, catalog, stop, f"{seed}-c{n}", (0.1, 0.5))
         for n, client in enumerate(customer_clients)
     ]
-    actors = [staff, *customers]
+    clerk = Clerk("clerk", staff_client, ledger, catalog, stop, f"{seed}-clerk", (0.1, 0.4))
+    actors = [staff, clerk, *customers]
 
     ledger.begin_window("warm-up")
     for actor in actors:

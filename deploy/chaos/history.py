@@ -36,7 +36,7 @@ def replay(item: Item, movements: list[Movement]) -> Replay:
         if state.negative is None and (available < 0 or movement.reserved_after < 0):
             state.negative = movement
         # Renames and deactivations do not look at the trigger; only stock changes do.
-        if movement.kind in ("created", "reserved", "released", "adjusted"):
+        if movement.kind in ("created", "reserved", "released", "adjusted", "shipped", "returned"):
             low = available <= item.reorder_threshold
             if low and not state.alerted:
                 state.crossings.append(movement)

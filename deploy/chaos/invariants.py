@@ -12,7 +12,12 @@ from history import replay
 from ledger import AcceptedOrder, CreatedProduct, Probe
 from stores import STALE_S, STOCK_CONSTRAINTS, Snapshot
 
-SETTLED = ("confirmed", "failed", "cancelled")
+# An order has settled once the saga answered; what follows (payment, fulfilment) is people's pace.
+SETTLED = ("confirmed", "failed", "cancelled", "paid", "processing", "shipped", "delivered", "refunded")
+HOLDING = ("confirmed", "paid", "processing")  # reserved stock, not yet shipped
+SHIPPED = ("shipped", "delivered")
+PAID = ("paid", "processing", "shipped", "delivered", "refunded")
+STOCK_KINDS = ("reserved", "released", "shipped", "returned")  # movements an order makes, once each
 
 
 @dataclass(frozen=True)
@@ -24,13 +29,21 @@ class Invariant:
 
 INVARIANTS = [
     Invariant("settled", "orders settled",
-              "every accepted order exists with the lines it was accepted with and is confirmed, failed or "
-              "cancelled, never stuck; so is every other order of the run's customers"),
+              "every accepted order exists with the lines it was accepted with and got the saga's answer "
+              "(never stuck pending); so is every other order of the run's customers"),
     Invariant("order_stock", "stock follows order",
-              "a confirmed order holds exactly its lines, a failed or cancelled one holds nothing, and no "
-              "stock is held for an order order_svc does not have"),
+              "a confirmed, paid or processing order holds exactly its lines; a shipped, delivered, "
+              "failed, cancelled or refunded one holds nothing; no stock is held for an order order_svc "
+              "does not have"),
     Invariant("one_reservation", "one reservation per order",
-              "no order was reserved (or released) twice on an item; what was reserved is what it ordered"),
+              "no order was reserved, released, shipped or returned twice on an item; what was reserved is "
+              "what it ordered"),
+    Invariant("paid", "paid = total",
+              "every order that was paid (paid, processing, shipped, delivered, refunded) has payments equal "
+              "to its total, and only those have payments"),
+    Invariant("shipped", "shipped from a reservation",
+              "every order that shipped had its lines reserved and then shipped out of stock (movements "
+              "reserved and shipped equal to its lines), and only those shipped"),
     Invariant("reserved_sum", "reserved = Σ active",
               "every item's reserved equals the sum of its active reservations"),
     Invariant("replay", "stock = replay",
@@ -77,6 +90,8 @@ def check_all(snap: Snapshot, facts: Facts) -> list[Finding]:
         orders_settled,
         stock_follows_order,
         one_reservation_per_order,
+        paid_is_total,
+        shipped_from_reservation,
         reserved_is_sum_of_active,
         stock_is_replay,
         available_never_negative,
@@ -123,9 +138,9 @@ def stock_follows_order(snap: Snapshot, facts: Facts) -> list[Finding]:
     for order in snap.orders.values():
         finding = Finding("order_stock", f"order {order.id}", [order.created_at])
         holds = held.get(order.id, {})
-        if order.status == "confirmed" and holds != order.lines:
-            finding.violation = f"confirmed {order.lines} but holds {holds}"
-        elif order.status in ("failed", "cancelled") and holds:
+        if order.status in HOLDING and holds != order.lines:
+            finding.violation = f"{order.status} {order.lines} but holds {holds}"
+        elif order.status not in HOLDING and order.status != "pending" and holds:
             finding.violation = f"{order.status} but still holds {holds}"
         findings.append(_placed(finding))
     for order_id in held.keys() - snap.orders.keys():
@@ -140,13 +155,25 @@ def stock_follows_order(snap: Snapshot, facts: Facts) -> list[Finding]:
     return findings
 
 
+def _order_movements(snap: Snapshot) -> dict[str, dict[str, Counter]]:
+    """order id -> movement kind -> product id -> units moved (positive), over every item's history."""
+    product_of = {item.id: item.product_id for item in snap.items}
+    moved: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for movements in snap.movements.values():
+        for movement in movements:
+            if movement.kind in STOCK_KINDS and movement.order_id:
+                units = abs(movement.reserved_delta or movement.quantity_delta)
+                moved[movement.order_id][movement.kind][product_of[movement.item_id]] += units
+    return moved
+
+
 def one_reservation_per_order(snap: Snapshot, facts: Facts) -> list[Finding]:
     product_of = {item.id: item.product_id for item in snap.items}
     moves: dict[str, Counter] = defaultdict(Counter)  # order id -> (kind, product) -> count
     reserved: dict[str, dict[str, int]] = defaultdict(dict)
     for movements in snap.movements.values():
         for movement in movements:
-            if movement.kind in ("reserved", "released") and movement.order_id:
+            if movement.kind in STOCK_KINDS and movement.order_id:
                 product_id = product_of[movement.item_id]
                 moves[movement.order_id][(movement.kind, product_id)] += 1
                 if movement.kind == "reserved":
@@ -159,6 +186,36 @@ def one_reservation_per_order(snap: Snapshot, facts: Facts) -> list[Finding]:
             finding.violation = f"more than once: {', '.join(twice)}"
         elif reserved.get(order.id) and reserved[order.id] != order.lines:
             finding.violation = f"reserved {reserved[order.id]} for lines {order.lines}"
+        findings.append(_placed(finding))
+    return findings
+
+
+def paid_is_total(snap: Snapshot, facts: Facts) -> list[Finding]:
+    findings = []
+    for order in snap.orders.values():
+        finding = Finding("paid", f"order {order.id}", [order.created_at])
+        if order.status in PAID and order.paid_cents != order.total_cents:
+            finding.violation = (
+                f"{order.status} with payments {order.paid_cents} for a total of {order.total_cents}"
+            )
+        elif order.status not in PAID and order.paid_cents:
+            finding.violation = f"{order.status} but has payments of {order.paid_cents}"
+        findings.append(_placed(finding))
+    return findings
+
+
+def shipped_from_reservation(snap: Snapshot, facts: Facts) -> list[Finding]:
+    moved = _order_movements(snap)
+    findings = []
+    for order in snap.orders.values():
+        finding = Finding("shipped", f"order {order.id}", [order.created_at])
+        reserved, shipped = dict(moved[order.id]["reserved"]), dict(moved[order.id]["shipped"])
+        if order.status in SHIPPED and (reserved != order.lines or shipped != order.lines):
+            finding.violation = f"{order.status}: reserved {reserved}, shipped {shipped}, lines {order.lines}"
+        elif shipped and (order.status not in (*SHIPPED, "refunded") or shipped != order.lines):
+            finding.violation = f"{order.status} but shipped {shipped} (lines {order.lines})"
+        elif dict(moved[order.id]["returned"]) not in ({}, shipped):
+            finding.violation = f"returned {dict(moved[order.id]['returned'])} of shipped {shipped}"
         findings.append(_placed(finding))
     return findings
 

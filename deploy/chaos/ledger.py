@@ -142,6 +142,10 @@ class Ledger:
         with self._lock:
             self.probes.append(probe)
 
+    def accepted_order_ids(self) -> list[str]:
+        with self._lock:
+            return list(self.orders)
+
     def order_ids_of_others(self, user_id: str) -> list[str]:
         with self._lock:
             return [order.id for order in self.orders.values() if order.user_id != user_id]

@@ -1,5 +1,6 @@
 """The steady mixed load: customers ordering, cancelling and looking at orders; staff creating and
-editing products and restocking what runs low. Threads, each with its own seeded random stream, so a
+editing products and restocking what runs low; a clerk paying, processing, shipping, delivering and
+refunding orders. Threads, each with its own seeded random stream, so a
 seed replays the same choices (not the same timing).
 
 Every order POST carries an Idempotency-Key and is retried with that key until it gets a definite
@@ -218,6 +219,56 @@ class Staff(Actor):
         body = {"quantity": item["quantity"] + self.rng.randint(10, 25), "reason": "chaos restock"}
         # 409: reservations grew past the new quantity meanwhile; the next round tries again.
         self.client.call("restock", "PATCH", f"{INVENTORY}{item['id']}", body=body, expect=(200, 409))
+
+
+class Clerk(Actor):
+    """The shop's side of an order: pays the confirmed ones (as the payment provider's callback would, with
+    one reference per order, so a retry is the same payment), processes, ships and delivers them, and
+    refunds some before shipping and after delivery (the goods back on the shelf or not)."""
+
+    def step(self):
+        order_ids = self.ledger.accepted_order_ids()
+        if not order_ids:
+            return
+        answer = self.client.call("order read (staff)", "GET", f"{ORDERS}{self.rng.choice(order_ids)}")
+        if not answer.ok:
+            return
+        order, roll = answer.body, self.rng.random()
+        match order["status"]:
+            case "confirmed":
+                self.pay(order)
+            case "paid":
+                self.refund(order) if roll < 0.15 else self.move(order, "processing")
+            case "processing":
+                self.refund(order) if roll < 0.1 else self.move(order, "shipped")
+            case "shipped":
+                self.move(order, "delivered")
+            case "delivered" if roll < 0.25:
+                self.refund(order, restock=self.rng.random() < 0.5)
+
+    def pay(self, order):
+        body = {
+            "amount": order["total"],
+            "currency": order["currency"],
+            "reference": f"chaos-{order['id']}",
+            "method": "card",
+        }
+        # 409: cancelled meanwhile (the customer, or the payment window).
+        self.client.call(
+            "order pay", "POST", f"{ORDERS}{order['id']}/payments", body=body, expect=(200, 201, 409)
+        )
+
+    def move(self, order, status):
+        body = {"status": status, "reason": "chaos clerk"}
+        self.client.call(
+            f"order {status}", "PUT", f"{ORDERS}{order['id']}/status", body=body, expect=(200, 409)
+        )
+
+    def refund(self, order, restock=False):
+        body = {"amount": order["total"], "reason": "chaos refund", "restock": restock}
+        self.client.call(
+            "order refund", "POST", f"{ORDERS}{order['id']}/refunds", body=body, expect=(200, 201, 409)
+        )
 
 
 def settle_unanswered(ledger: Ledger, budget_s: float = 60.0) -> int:

@@ -42,6 +42,24 @@ def _reserved_twice(snap: Snapshot, facts: Facts) -> str:
     raise LookupError("no reservation in the run to duplicate")
 
 
+def _paid_short(snap: Snapshot, facts: Facts) -> str:
+    order = next((o for o in snap.orders.values() if o.paid_cents), None)
+    if order is None:
+        order = next(iter(snap.orders.values()))
+        order.status = "paid"
+        return f"order {order.id} marked paid with no payment"
+    order.paid_cents -= 1
+    return f"payments of order {order.id} one cent short"
+
+
+def _shipped_unreserved(snap: Snapshot, facts: Facts) -> str:
+    order = next((o for o in snap.orders.values() if o.status in ("failed", "cancelled")), None)
+    if order is None:
+        order = next(iter(snap.orders.values()))
+    order.status = "shipped"
+    return f"order {order.id} set to shipped without shipping movements of its reservation"
+
+
 def _reserved_off_by_one(snap: Snapshot, facts: Facts) -> str:
     snap.items[0].reserved += 1
     return f"reserved of {snap.items[0].sku} + 1"
@@ -94,6 +112,8 @@ MUTATIONS: dict[str, Mutation] = {
     "settled": _stuck_order,
     "order_stock": _confirmed_holds_nothing,
     "one_reservation": _reserved_twice,
+    "paid": _paid_short,
+    "shipped": _shipped_unreserved,
     "reserved_sum": _reserved_off_by_one,
     "replay": _history_rewritten,
     "never_negative": _went_negative,

@@ -19,7 +19,14 @@ import redis
 import requests
 from stack import Addresses
 
-SAGA_QUEUES = ("order_created", "inventory_reserved", "inventory_failed", "inventory_release")
+SAGA_QUEUES = (
+    "order_created",
+    "inventory_reserved",
+    "inventory_failed",
+    "inventory_release",
+    "inventory_commit",
+    "inventory_restock",
+)
 LOW_STOCK_STREAM = "inventory:low-stock:stream"
 LOW_STOCK_GROUP = "notification-svc"
 LOW_STOCK_SUBJECT = re.compile(r"^Low stock: (?P<sku>\S+) \((?P<available>-?\d+) left\)$")
@@ -54,6 +61,8 @@ class Order:
     status: str
     lines: dict[str, int]
     created_at: float
+    total_cents: int = 0
+    paid_cents: int = 0
 
 
 @dataclass
@@ -161,6 +170,8 @@ class Stores:
                 status=doc["status"],
                 lines={line["product_id"]: line["quantity"] for line in doc["items"]},
                 created_at=_epoch(doc["created_at"]),
+                total_cents=doc["total_cents"],
+                paid_cents=sum(payment["amount_cents"] for payment in doc.get("payments", [])),
             )
             for doc in cursor
         }

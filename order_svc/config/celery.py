@@ -1,8 +1,9 @@
-"""The Celery app of order_svc: the saga's reply worker and the re-drive beat.
+"""The Celery app of order_svc: the saga's reply worker and the scheduler (beat).
 
 Worker: ``celery -A config worker -Q inventory_reserved,inventory_failed,order_redrive``.
-Beat:   ``celery -A config beat`` sends ``orders.redrive_pending`` every ORDER_REDRIVE_INTERVAL_SECONDS to
-the ``order_redrive`` queue (expiring after one interval, so a stopped worker does not find a pile).
+Beat:   ``celery -A config beat`` sends ``orders.redrive_pending`` every ORDER_REDRIVE_INTERVAL_SECONDS and
+``orders.cancel_unpaid`` every ORDER_PAYMENT_SWEEP_SECONDS to the ``order_redrive`` queue (each expiring
+after one interval, so a stopped worker does not find a pile).
 """
 
 import threading
@@ -12,7 +13,7 @@ from celery.signals import beat_init
 from django.conf import settings
 from kombu import Exchange, Queue
 
-from orders.names import REDRIVE_QUEUE, REDRIVE_TASK
+from orders.names import CANCEL_UNPAID_TASK, REDRIVE_QUEUE, REDRIVE_TASK
 from shared import heartbeat
 from shared.celery import make_celery_app
 
@@ -22,12 +23,19 @@ app.conf.task_queues = [
     *app.conf.task_queues,
     Queue(REDRIVE_QUEUE, Exchange(REDRIVE_QUEUE, type="direct", durable=True), routing_key=REDRIVE_QUEUE),
 ]
-app.conf.beat_schedule = {
-    "redrive-pending-orders": {
-        "task": REDRIVE_TASK,
-        "schedule": float(settings.ORDER_REDRIVE_INTERVAL_SECONDS),
-        "options": {"queue": REDRIVE_QUEUE, "expires": float(settings.ORDER_REDRIVE_INTERVAL_SECONDS)},
+
+
+def _every(task: str, seconds: int) -> dict:
+    return {
+        "task": task,
+        "schedule": float(seconds),
+        "options": {"queue": REDRIVE_QUEUE, "expires": float(seconds)},
     }
+
+
+app.conf.beat_schedule = {
+    "redrive-pending-orders": _every(REDRIVE_TASK, settings.ORDER_REDRIVE_INTERVAL_SECONDS),
+    "cancel-unpaid-orders": _every(CANCEL_UNPAID_TASK, settings.ORDER_PAYMENT_SWEEP_SECONDS),
 }
 
 

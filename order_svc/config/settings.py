@@ -1,8 +1,9 @@
 """order_svc settings: the shared base plus what is this service's own.
 
-Orders on MongoDB and the reservation saga over RabbitMQ.
+Orders on MongoDB, the stock saga over RabbitMQ, status events on Kafka.
 """
 
+from shared.events import names
 from shared.settings.base import *  # noqa: F403
 from shared.settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS, env, service_scope
 
@@ -12,9 +13,9 @@ globals().update(service_scope(SERVICE_NAME))
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
     "TITLE": "order_svc API",
-    "DESCRIPTION": "Orders on MongoDB and the reservation saga over RabbitMQ.",
+    "DESCRIPTION": "Orders on MongoDB, the stock saga over RabbitMQ, status events on Kafka.",
 }
-HEALTH_CHECKS = ["database", "mongo", "redis", "rabbitmq"]
+HEALTH_CHECKS = ["database", "mongo", "redis", "rabbitmq", "kafka"]
 
 MONGO_URL = env.str("MONGO_URL")
 MONGO_DB = env.str("MONGO_DB", "order")
@@ -37,5 +38,11 @@ SERVICE_TOKEN = env.str("SERVICE_TOKEN", "")
 ORDER_PENDING_TIMEOUT_SECONDS = env.int("ORDER_PENDING_TIMEOUT_SECONDS", 120)
 ORDER_MAX_REDRIVES = env.int("ORDER_MAX_REDRIVES", 3)
 ORDER_REDRIVE_INTERVAL_SECONDS = env.int("ORDER_REDRIVE_INTERVAL_SECONDS", 30)
+# A confirmed order holds stock: unpaid this long after its confirmation, beat's sweep (every
+# ORDER_PAYMENT_SWEEP_SECONDS) cancels it and releases the stock.
+ORDER_PAYMENT_WINDOW_MINUTES = env.int("ORDER_PAYMENT_WINDOW_MINUTES", 30)
+ORDER_PAYMENT_SWEEP_SECONDS = env.int("ORDER_PAYMENT_SWEEP_SECONDS", 60)
+# Where the order.status_changed events go; overridable so tests use a topic of their own.
+ORDER_EVENTS_TOPIC = env.str("ORDER_EVENTS_TOPIC", names.ORDER_EVENTS_TOPIC)
 # Where beat keeps its schedule state (a file in the state directory, not in the source tree).
 CELERY_BEAT_SCHEDULE_FILENAME = env.str("CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule")

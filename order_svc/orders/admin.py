@@ -1,11 +1,12 @@
-"""The staff console's pages for orders: a searchable list, each order's lines and history, and the status
-changes a person may make.
+"""The staff console's pages for orders: a searchable list, each order's lines, payments, refunds and
+history, and the status changes a person may make.
 
 Orders are read-only here (never added, edited or deleted: an order changes only by its status). Reads go
 through orders.selectors and changes through orders.services, so a status changed here is compare-and-set
 under the order's lock, lands in its history with the staff member as actor, and writes its saga commands
-(the release of a cancelled order's stock) to the outbox exactly as the API does. The statuses only the
-saga sets (services.SAGA_STATUSES) are never offered.
+and event to the outbox exactly as the API does. The actions follow the state machine (orders.statuses):
+the statuses a status request may set, and the refund of a paid order (in full; after delivery, with the
+goods back on the shelf or not). Confirmed and failed (the saga's) and paid (a payment's) are never offered.
 """
 
 from datetime import date
@@ -13,15 +14,23 @@ from datetime import date
 from django.contrib import admin, messages
 
 from orders import selectors, services
-from orders.errors import TransitionNotAllowed
+from orders.errors import RefundRefused, TransitionNotAllowed
 from shared.admin.repository import Invalid, RepositoryAdmin, RepositoryFilter
 from shared.mongo import DocumentLocked
 
 ACTION_TITLES = {
+    services.PROCESSING: "Mark processing",
     services.SHIPPED: "Mark shipped",
     services.DELIVERED: "Mark delivered",
     services.CANCELLED: "Cancel order",
 }
+# The refund actions: (name, title, restock). Before shipping the reservation is released either way.
+REFUND, REFUND_RESTOCK = "refund", "refund-restock"
+REFUNDS_BEFORE_SHIPPING = [(REFUND, "Refund (stock released)")]
+REFUNDS_AFTER_DELIVERY = [
+    (REFUND, "Refund (goods kept)"),
+    (REFUND_RESTOCK, "Refund and restock (goods returned)"),
+]
 SHORT_ID = 8  # characters of the uuid shown in the list; the search takes any start of an id
 DATE_FILTERS = {"created_from": "creation date, from", "created_to": "creation date, to"}
 
@@ -57,6 +66,8 @@ class OrderAdmin(RepositoryAdmin):
         ("shortage_summary", "Shortages"),
         ("created", "Created (UTC)"),
         ("updated", "Updated (UTC)"),
+        ("payment_due", "Payment due (UTC)"),
+        ("paid_summary", "Paid"),
         ("idempotency_key", "Idempotency-Key"),
         ("saga_state", "Saga"),
     ]
@@ -87,7 +98,15 @@ class OrderAdmin(RepositoryAdmin):
         if obj is None:
             return {}
         history = [{**entry, "at": _when(entry["at"])} for entry in obj["status_history"]]
-        return {"order": obj, "lines": obj["items"], "history": history}
+        payments = [{**payment, "at": _when(payment["at"])} for payment in obj["payments"]]
+        refunds = [{**refund, "at": _when(refund["at"])} for refund in obj["refunds"]]
+        return {
+            "order": obj,
+            "lines": obj["items"],
+            "history": history,
+            "payments": payments,
+            "refunds": refunds,
+        }
 
     # Changes -------------------------------------------------------------------------------
 
@@ -95,12 +114,27 @@ class OrderAdmin(RepositoryAdmin):
         return False  # orders are never deleted; cancelling is a status
 
     def object_actions(self, request, obj):
-        return [(status, ACTION_TITLES[status]) for status in services.staff_transitions(obj["status"])]
+        actions = [
+            (status, ACTION_TITLES[status]) for status in services.requestable_transitions(obj["status"])
+        ]
+        if obj["status"] == services.DELIVERED:
+            actions += REFUNDS_AFTER_DELIVERY
+        elif obj["status"] in {services.PAID, services.PROCESSING}:
+            actions += REFUNDS_BEFORE_SHIPPING
+        return actions
 
     def run_action(self, request, obj, name, reason):
         actor = request.user.get_username()
         try:
-            if name == services.CANCELLED:
+            if name in {REFUND, REFUND_RESTOCK}:
+                order = services.order_refund(
+                    order_id=obj["id"],
+                    amount=obj["amount_paid"],
+                    reason=reason or "refunded by staff",
+                    restock=name == REFUND_RESTOCK,
+                    actor=actor,
+                )
+            elif name == services.CANCELLED:
                 order = services.order_cancel(
                     order_id=obj["id"], reason=reason or "cancelled by staff", actor=actor
                 )
@@ -108,7 +142,7 @@ class OrderAdmin(RepositoryAdmin):
                 order = services.order_set_status(
                     order_id=obj["id"], status=name, reason=reason or None, actor=actor
                 )
-        except TransitionNotAllowed as refused:  # someone (or the saga) changed it since the page loaded
+        except (TransitionNotAllowed, RefundRefused) as refused:  # changed since the page loaded
             raise Invalid({"detail": [f"{refused} It changed meanwhile: nothing was done."]}) from None
         except DocumentLocked:
             raise Invalid({"detail": ["The order is being changed by another request; try again."]}) from None
@@ -150,6 +184,14 @@ class OrderAdmin(RepositoryAdmin):
             f"{gap.get('product_id')}: {gap.get('requested')} asked, {gap.get('available')} left"
             for gap in order.get("shortages") or []
         )
+
+    def payment_due(self, order):
+        return _when(order["payment_due_at"]) if order.get("payment_due_at") else None
+
+    def paid_summary(self, order):
+        if not order["payments"]:
+            return None
+        return f"{order['amount_paid']} of {order['total']} {order['currency']}"
 
     def saga_state(self, order):
         waiting = "commands waiting to be sent" if order.get("outbox_pending") else "nothing left to send"

@@ -7,8 +7,11 @@ sku, name, unit_price_cents, quantity, line_total_cents``), ``total_cents``, ``c
 who asked for the change, None for the saga, absent on older entries), ``idempotency`` (unique:
 ``<user_id>:<Idempotency-Key>``, or the order id when no key was given, so the unique index never meets a
 null), ``fingerprint`` (of the request, to spot a key reused for another request), ``redrives`` and
-``driven_at`` (the reservation re-drive, see services.orders_redrive), ``created_at``, ``updated_at``,
-and the embedded outbox (shared.messaging.mongo_outbox).
+``driven_at`` (the reservation re-drive, see services.orders_redrive), ``payment_due_at`` (set when the
+order is confirmed: unpaid by then, it is cancelled), ``payments`` (``reference, amount_cents, currency,
+method, at, actor``), ``refunds`` (``amount_cents, reason, restock, at, actor``), ``created_at``,
+``updated_at``, and the embedded outbox (shared.messaging.mongo_outbox). Older orders lack the last
+fields of that list; they read as None or empty.
 
 Money is integer cents (exact). Only plain operators, no transactions: MongoDB 7 and FerretDB 1.24 alike.
 Every status change is compare-and-set on the current status *under the document's lock*: FerretDB 1.24
@@ -21,6 +24,7 @@ and dates) are such scans, fine for a page a person asks for.
 """
 
 import re
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
@@ -36,6 +40,18 @@ _ORDERINGS = {
     NEWEST_FIRST: [("created_at", DESCENDING), ("_id", ASCENDING)],
     OLDEST_FIRST: [("created_at", ASCENDING), ("_id", ASCENDING)],
 }
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a ``change`` plan decided: a new ``status`` (None keeps it) with its ``reason``, ``fields`` to
+    set, entries to ``push`` onto list fields (``{field: [entries]}``) and ``outbox`` entries."""
+
+    status: str | None = None
+    reason: str | None = None
+    fields: dict = field(default_factory=dict)
+    push: dict = field(default_factory=dict)
+    outbox: list = field(default_factory=list)
 
 
 class IdempotencyKeyTaken(Exception):
@@ -133,13 +149,23 @@ def stale_pending_ids(*, driven_before: datetime, limit: int = 500) -> list[str]
     return [document["_id"] for document in cursor]
 
 
+def overdue_confirmed_ids(*, due_before: datetime, limit: int = 500) -> list[str]:
+    """Ids of confirmed orders whose payment was due before ``due_before``, and of confirmed orders from
+    before the payment window (no ``payment_due_at``; the caller decides from their history). One
+    projected scan, as for the re-drive: the scheduler asks, a person never waits for it."""
+    overdue = [{"payment_due_at": {"$lt": due_before}}, {"payment_due_at": None}]
+    cursor = collection().find({"status": "confirmed", "$or": overdue}, {"_id": 1}).limit(limit)
+    return [document["_id"] for document in cursor]
+
+
 def change(order_id: str, plan, *, actor: str | None = None) -> tuple[dict | None, bool]:
     """Change an order under its lock: ``plan(current)`` sees the order as it is now and returns None (no
-    change) or ``(status, reason, fields, outbox_entries)``; ``status`` None keeps the status.
+    change) or a ``Change``.
 
     A new status is written with the current one as the condition (compare-and-set) and appended to
-    ``status_history`` with ``actor`` (who asked for it; None for the saga); the outbox entries are part of
-    the same single-document write. Return ``(order, changed)``; the order is None when it does not exist.
+    ``status_history`` with ``actor`` (who asked for it; None for the saga and the scheduler); pushed
+    entries and outbox entries are part of the same single-document write. Return ``(order, changed)``;
+    the order is None when it does not exist.
     """
     with document_lock(lock_key(order_id)):
         current = collection().find_one({"_id": order_id}, _PROJECTION)
@@ -148,29 +174,29 @@ def change(order_id: str, plan, *, actor: str | None = None) -> tuple[dict | Non
         decision = plan(_from_document(current))
         if decision is None:
             return _from_document(current), False
-        status, reason, fields, outbox_entries = decision
         moment = now_ms()
-        sets = {**fields, "updated_at": moment}
-        pushes = {}
-        if status is not None:
-            sets["status"] = status
-            entry = {"status": status, "at": moment, "reason": reason, "actor": actor}
-            pushes["status_history"] = {"$each": [entry]}
-        if outbox_entries:
-            pushes[OUTBOX_FIELD] = {"$each": outbox_entries}
+        sets = {**decision.fields, "updated_at": moment}
+        pushes = {name: list(entries) for name, entries in decision.push.items()}
+        if decision.status is not None:
+            sets["status"] = decision.status
+            entry = {"status": decision.status, "at": moment, "reason": decision.reason, "actor": actor}
+            pushes["status_history"] = [entry]
+        if decision.outbox:
+            pushes[OUTBOX_FIELD] = decision.outbox
             sets[PENDING_FIELD] = True
         update = {"$set": sets}
         if pushes:
-            update["$push"] = pushes
+            update["$push"] = {name: {"$each": entries} for name, entries in pushes.items()}
         result = collection().update_one({"_id": order_id}, update)
         if result.matched_count != 1:  # pragma: no cover - impossible while every writer holds the lock
             return _from_document(current), False
-        if outbox_entries:
+        if decision.outbox:
             hint(collection(), order_id)
     # The document as written, without reading it back (the outbox is not part of what we return).
     document = {**current, **sets}
-    if status is not None:
-        document["status_history"] = [*current["status_history"], *pushes["status_history"]["$each"]]
+    for name, entries in pushes.items():
+        if name != OUTBOX_FIELD:
+            document[name] = [*current.get(name, []), *entries]
     return _from_document(document), True
 
 
@@ -178,11 +204,23 @@ def _from_document(document: dict) -> dict:
     order = {
         key: value
         for key, value in document.items()
-        if key not in {"_id", "total_cents", "items", "idempotency", "fingerprint"}
+        if key not in {"_id", "total_cents", "items", "idempotency", "fingerprint", "payments", "refunds"}
     }
     order["id"] = document["_id"]
     order.setdefault("customer_email", None)
+    order.setdefault("payment_due_at", None)
     order["total"] = from_cents(document["total_cents"])
+    order["payments"] = [
+        {**_without(payment, "amount_cents"), "amount": from_cents(payment["amount_cents"])}
+        for payment in document.get("payments", [])
+    ]
+    order["amount_paid"] = from_cents(
+        sum(payment["amount_cents"] for payment in document.get("payments", []))
+    )
+    order["refunds"] = [
+        {**_without(refund, "amount_cents"), "amount": from_cents(refund["amount_cents"])}
+        for refund in document.get("refunds", [])
+    ]
     order["items"] = [
         {
             "product_id": line["product_id"],
@@ -201,6 +239,10 @@ def _from_document(document: dict) -> dict:
         idempotency.partition(":")[2] if idempotency and idempotency != document["_id"] else None
     )
     return order
+
+
+def _without(entry: dict, key: str) -> dict:
+    return {name: value for name, value in entry.items() if name != key}
 
 
 def _create_indexes(orders):

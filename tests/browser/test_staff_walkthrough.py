@@ -88,10 +88,21 @@ def test_staff_run_the_shop_from_the_console(open_browser, gateway_url):
     order_id = placed.json()["id"]
     assert settled_order(gateway_url, customer.headers, order_id)["status"] == "confirmed"
 
-    # Staff find it in the order admin, ship it, then mark it delivered.
+    # The payment provider tells the shop it was paid (a service or staff records it); staff find the
+    # order in the order admin, process it, ship it (its stock leaves the warehouse), mark it delivered.
+    paid = requests.post(
+        f"{gateway_url}/api/v1/orders/{order_id}/payments",
+        json={"amount": "438.90", "currency": "USD", "reference": f"card-{run}", "method": "card"},
+        headers=staff.headers,
+        timeout=10,
+    )
+    assert paid.status_code == 201, paid.text
     page.goto(f"/order/admin/orders/order/?q={order_id}")
     assert customer.email in page.inner_text("#result_list")
     page.click(f"#result_list >> text={order_id[:8]}")
+    assert "paid" in page.inner_text("#content")
+    page.click("button[value=processing]")
+    assert "processing" in page.inner_text(".messagelist").lower()
     page.fill("#id_action_reason", "Handed to the carrier")
     page.click("button[value=shipped]")
     assert "shipped" in page.inner_text(".messagelist").lower()
@@ -99,7 +110,15 @@ def test_staff_run_the_shop_from_the_console(open_browser, gateway_url):
     assert "delivered" in page.inner_text(".messagelist").lower()
     person.shot("order-detail", full_page=True)
     order = requests.get(f"{gateway_url}/api/v1/orders/{order_id}", headers=customer.headers, timeout=10)
-    assert [step["status"] for step in order.json()["status_history"]][-2:] == ["shipped", "delivered"]
+    statuses = [step["status"] for step in order.json()["status_history"]]
+    assert statuses == ["pending", "confirmed", "paid", "processing", "shipped", "delivered"]
+    item = requests.get(
+        f"{gateway_url}/api/v1/inventory/",
+        params={"product_id": product_id},
+        headers=staff.headers,
+        timeout=10,
+    ).json()["results"][0]
+    assert (item["quantity"], item["reserved"], item["available"]) == (4, 0, 4)  # shipping took the 11
 
     # The low-stock alert the order caused, in the notification admin.
     reload_until(page, f"/notification/admin/notifications/notification/?q={sku}", sku)

@@ -23,8 +23,14 @@ def bodies(tag: str, product: dict, order: dict) -> dict:
         ("POST", "/api/v1/products/"): {**product_body, "initial_stock": 5},
         ("PUT", "/api/v1/products/{id}/"): product_body,
         ("PATCH", "/api/v1/products/{id}/"): {"price": "0.01", "is_active": False},
-        # The order is confirmed: shipping it is a transition staff may make.
-        ("PUT", "/api/v1/orders/{id}/status/"): {"status": "shipped", "reason": "probe"},
+        # The order is confirmed: cancelling it is a transition staff may make, and so is paying it.
+        ("PUT", "/api/v1/orders/{id}/status/"): {"status": "cancelled", "reason": "probe"},
+        ("POST", "/api/v1/orders/{id}/payments/"): {
+            "amount": order["total"],
+            "currency": order["currency"],
+            "reference": tag,
+        },
+        ("POST", "/api/v1/orders/{id}/refunds/"): {"amount": order["total"], "reason": "probe"},
         ("POST", "/api/v1/inventory/"): {"product_id": tag, "sku": tag, "quantity": 5},
         ("PUT", "/api/v1/inventory/{id}/"): {"sku": tag, "quantity": 0, "reorder_threshold": 0},
         ("PATCH", "/api/v1/inventory/{id}/"): {"quantity": 0, "reason": "probe"},

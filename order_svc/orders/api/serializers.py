@@ -1,8 +1,10 @@
 """Shapes of the order API. Money is a decimal string with two places."""
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
-from orders.services import MAX_QUANTITY, STATUSES
+from orders.services import MAX_QUANTITY, REQUESTABLE, STATUSES
 
 MAX_LINES = 100
 
@@ -33,6 +35,21 @@ class HistorySerializer(serializers.Serializer):
     reason = serializers.CharField(allow_null=True)
 
 
+class PaymentSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    currency = serializers.CharField()
+    method = serializers.CharField(allow_null=True)
+    at = serializers.DateTimeField()
+
+
+class RefundSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    reason = serializers.CharField()
+    restock = serializers.BooleanField()
+    at = serializers.DateTimeField()
+
+
 class OrderSerializer(serializers.Serializer):
     id = serializers.CharField()
     user_id = serializers.CharField()
@@ -47,13 +64,48 @@ class OrderSerializer(serializers.Serializer):
     failure_reason = serializers.CharField(allow_null=True)
     shortages = serializers.ListField(child=serializers.DictField())
     status_history = HistorySerializer(many=True)
+    payment_due_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="Set when the order is confirmed: unpaid by then, it is cancelled and its stock released.",
+    )
+    amount_paid = serializers.DecimalField(max_digits=16, decimal_places=2)
+    payments = PaymentSerializer(many=True)
+    refunds = RefundSerializer(many=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
 
 class StatusChangeSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=STATUSES)
+    # Only what a status request sets; confirmed/failed (the saga), paid (a payment) and refunded (a
+    # refund) are answered 409 by the view, naming what sets them.
+    status = serializers.ChoiceField(choices=REQUESTABLE)
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, allow_null=True)
+
+
+_MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
+
+
+class PaymentCreateSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(**_MONEY, help_text='A decimal string, e.g. "19.99".')
+    currency = serializers.RegexField(r"^[A-Za-z]{3}$", help_text="ISO 4217, e.g. USD.")
+    reference = serializers.RegexField(
+        r"^[\x21-\x7e]{1,100}$",
+        help_text="The payment's id at the provider: the same reference again records nothing.",
+    )
+    method = serializers.CharField(max_length=50, required=False, allow_blank=True, allow_null=True)
+
+    def validate_currency(self, value):
+        return value.upper()
+
+
+class RefundCreateSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(**_MONEY, help_text="The paid sum: only full refunds are supported.")
+    reason = serializers.CharField(max_length=500)
+    restock = serializers.BooleanField(
+        default=False,
+        help_text="After delivery: the goods came back and return to stock. Before shipping the reserved "
+        "stock is released whatever this says.",
+    )
 
 
 class OrderQuerySerializer(serializers.Serializer):

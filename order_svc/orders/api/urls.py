@@ -15,6 +15,8 @@ urlpatterns = [
     re_path(
         rf"^{_ID}/status/?$", OrderViewSet.as_view({"put": "set_status"}, **STATUS_FORM), name="order-status"
     ),
+    re_path(rf"^{_ID}/payments/?$", OrderViewSet.as_view({"post": "pay"}), name="order-payments"),
+    re_path(rf"^{_ID}/refunds/?$", OrderViewSet.as_view({"post": "refund"}), name="order-refunds"),
     re_path(
         rf"^{_ID}/?$", OrderViewSet.as_view({"get": "retrieve", "delete": "destroy"}), name="order-detail"
     ),

@@ -1,6 +1,6 @@
 """HTTP views of order_svc: parse, call one service or selector, serialize. Domain errors are mapped to
-statuses here: invalid input 400, inactive account 403, unknown or foreign order 404, transition 409,
-a dependency down 503 with a message naming it."""
+statuses here: invalid input 400, inactive account 403, unknown or foreign order 404, a transition, payment
+or refund the order does not allow 409 (with the reason), a dependency down 503 with a message naming it."""
 
 import re
 
@@ -18,10 +18,20 @@ from orders.api.serializers import (
     OrderCreateSerializer,
     OrderQuerySerializer,
     OrderSerializer,
+    PaymentCreateSerializer,
+    RefundCreateSerializer,
     StatusChangeSerializer,
 )
-from orders.errors import IdempotencyKeyReused, InactiveUser, InvalidOrder, TransitionNotAllowed
-from shared.auth.permissions import IsPerson, IsStaff
+from orders.errors import (
+    IdempotencyKeyReused,
+    InactiveUser,
+    InvalidOrder,
+    PaymentRefused,
+    RefundRefused,
+    StatusSetElsewhere,
+    TransitionNotAllowed,
+)
+from shared.auth.permissions import IsPerson, IsStaff, IsStaffOrService
 from shared.errors import Conflict
 from shared.http import DependencyUnavailable
 from shared.mongo import DocumentLocked
@@ -47,7 +57,8 @@ class ServiceUnavailable(APIException):
 
 
 class OrderViewSet(ViewSet):
-    """Orders: a person creates and reads their own and cancels them; staff see all and move statuses."""
+    """Orders: a person creates and reads their own and cancels them; staff see all, move statuses and
+    refund; staff or a service (the payment provider's side) record payments."""
 
     serializer_class = OrderSerializer
     schema = ErrorDocumentingSchema()
@@ -56,7 +67,10 @@ class OrderViewSet(ViewSet):
     pagination_class = LimitOffsetPagination
 
     def get_permissions(self):
-        return [IsStaff()] if self.action == "set_status" else [IsPerson()]
+        return [self._permissions.get(self.action, IsPerson)()]
+
+    # Who may do what besides a person reading, placing and cancelling their own orders.
+    _permissions = {"set_status": IsStaff, "refund": IsStaff, "pay": IsStaffOrService}
 
     def handle_exception(self, exc):
         if isinstance(exc, DependencyUnavailable):
@@ -67,11 +81,10 @@ class OrderViewSet(ViewSet):
             exc = ValidationError(exc.detail)
         elif isinstance(exc, InactiveUser):
             exc = PermissionDenied("Your account is not active.")
-        elif isinstance(exc, TransitionNotAllowed | IdempotencyKeyReused):
-            exc = Conflict(
-                str(exc) if isinstance(exc, TransitionNotAllowed)
-                else "This Idempotency-Key was used for a different request."
-            )  # fmt: skip
+        elif isinstance(exc, IdempotencyKeyReused):
+            exc = Conflict("This Idempotency-Key was used for a different request.")
+        elif isinstance(exc, TransitionNotAllowed | StatusSetElsewhere | PaymentRefused | RefundRefused):
+            exc = Conflict(str(exc))
         elif isinstance(exc, DocumentLocked):
             exc = Conflict("The order is being changed by another request; try again.")
         return super().handle_exception(exc)
@@ -137,18 +150,51 @@ class OrderViewSet(ViewSet):
     )
     def set_status(self, request, pk=None):
         payload = StatusChangeSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        order = services.order_set_status(
-            order_id=pk,
-            status=payload.validated_data["status"],
-            reason=payload.validated_data.get("reason"),
-            actor=_actor(request),
-        )
+        if payload.is_valid():
+            requested, reason = payload.validated_data["status"], payload.validated_data.get("reason")
+        else:
+            # A status only the saga, a payment or a refund sets is a real status, refused as such (409
+            # naming what sets it, by the service, once the order is found); anything else is a 400.
+            requested, reason = (request.data.get("status") if isinstance(request.data, dict) else None), None
+            if not (isinstance(requested, str) and requested in services.SET_ELSEWHERE):
+                raise ValidationError(payload.errors)
+        order = services.order_set_status(order_id=pk, status=requested, reason=reason, actor=_actor(request))
         if order is None:
             raise NotFound()
         # The same JSON, detached from its serializer: the browsable API would otherwise render its next
         # form from the order's serializer (every field as text) instead of the status form (STATUS_FORM).
         return Response(dict(OrderSerializer(order).data))
+
+    @extend_schema(
+        parameters=[_ORDER_ID],
+        request=PaymentCreateSerializer,
+        responses={200: OrderSerializer, 201: OrderSerializer, **error_responses(409)},
+        description="Record a payment (staff or a service). 201 with the order when recorded (paid once "
+        "the payments reach the total); 200 with the order for a reference already recorded.",
+    )
+    def pay(self, request, pk=None):
+        payload = PaymentCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        order, recorded = services.order_pay(order_id=pk, actor=_actor(request), **payload.validated_data)
+        if order is None:
+            raise NotFound()
+        return Response(
+            OrderSerializer(order).data, status=status.HTTP_201_CREATED if recorded else status.HTTP_200_OK
+        )
+
+    @extend_schema(
+        parameters=[_ORDER_ID],
+        request=RefundCreateSerializer,
+        responses={201: OrderSerializer, **error_responses(409)},
+        description="Refund a paid, processing or delivered order in full (staff): it becomes refunded.",
+    )
+    def refund(self, request, pk=None):
+        payload = RefundCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        order = services.order_refund(order_id=pk, actor=_actor(request), **payload.validated_data)
+        if order is None:
+            raise NotFound()
+        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
     def _get(self, request, pk):
         order = selectors.order_get_visible(order_id=pk, user=request.user)
@@ -180,5 +226,6 @@ def _role(request) -> str:
 
 
 def _actor(request) -> str:
-    """Who asked, for the status history: the person's email, or their id when the token had none."""
-    return request.user.email or str(request.user.id)
+    """Who asked, for the status history: the person's email, or their id when the token had none; a
+    service is ``service:<name>``."""
+    return getattr(request.user, "email", "") or str(request.user.id)

@@ -1,6 +1,8 @@
 """Fixtures of order_svc's tests: a private MongoDB database, real users in the running user_svc, real
-products in the running product_svc, and the relay drained in-process against a throwaway vhost."""
+products in the running product_svc, and the relay drained in-process against a throwaway vhost and a
+throwaway Kafka topic for the order events."""
 
+import json
 import os
 import uuid
 
@@ -8,11 +10,13 @@ import pytest
 import requests
 from django.conf import settings as django_settings
 
-from orders import repository
+from orders import repository, services
 from orders.relay import build_relay
 from shared import mongo
+from shared.celery import SAGA_QUEUES
 from shared.testing import jwt
 from shared.testing.fixtures import api, client_with, staff_browser  # noqa: F401  (fixture)
+from shared.testing.kafka import create_topic, delete_topic
 from shared.testing.mongo import counting_commands
 from shared.testing.rabbitmq import create_vhost, delete_vhost
 
@@ -21,10 +25,20 @@ MANAGEMENT_PORT = int(os.environ.get("RABBITMQ_MANAGEMENT_PORT", "15672"))
 PASSWORD = "a-Long-and-unusual-passphrase-42"
 
 
+@pytest.fixture(scope="session")
+def order_events_topic():
+    """A Kafka topic of the tests' own for the order events (the stack's order.events has consumers)."""
+    topic = create_topic(django_settings.KAFKA_BOOTSTRAP_SERVERS, prefix="test.order.events")
+    yield topic
+    delete_topic(django_settings.KAFKA_BOOTSTRAP_SERVERS, topic)
+
+
 @pytest.fixture(autouse=True)
-def orders_db(settings):
-    """A private MongoDB database, empty at the start of every test, and the service credential."""
+def orders_db(settings, order_events_topic):
+    """A private MongoDB database, empty at the start of every test, the service credential, and the
+    tests' own topic for the order events."""
     settings.MONGO_DB = TEST_DB
+    settings.ORDER_EVENTS_TOPIC = order_events_topic
     settings.SERVICE_TOKEN = jwt.service_token("order")
     database = mongo.get_database()
     for name in database.list_collection_names():
@@ -136,12 +150,30 @@ def drain(broker_url):
     return run
 
 
-def outbox_of(order_id: str) -> list[dict]:
-    """The saga commands waiting in an order's outbox: ``[(task, queue, data)]``."""
-    import json
+def _outbox(order_id: str) -> list[dict]:
+    return repository.collection().find_one({"_id": order_id}).get("outbox", [])
 
-    document = repository.collection().find_one({"_id": order_id})
-    return [(e["key"], e["topic"], json.loads(e["value"])["data"]) for e in document.get("outbox", [])]
+
+def outbox_of(order_id: str) -> list[tuple]:
+    """The saga commands waiting in an order's outbox: ``[(task, queue, data)]``."""
+    return [
+        (e["key"], e["topic"], json.loads(e["value"])["data"])
+        for e in _outbox(order_id)
+        if e["topic"] in SAGA_QUEUES
+    ]
+
+
+def events_of(order_id: str) -> list[dict]:
+    """The events waiting in an order's outbox, as envelopes; each must be keyed by the order id and
+    bound for the tests' order events topic."""
+    entries = [e for e in _outbox(order_id) if e["topic"] not in SAGA_QUEUES]
+    assert {(e["topic"], e["key"]) for e in entries} <= {(django_settings.ORDER_EVENTS_TOPIC, order_id)}
+    return [json.loads(e["value"]) for e in entries]
+
+
+def statuses_announced(order_id: str) -> list[tuple]:
+    """``[(previous_status, status)]`` of the events waiting in an order's outbox."""
+    return [(e["data"].get("previous_status"), e["data"]["status"]) for e in events_of(order_id)]
 
 
 @pytest.fixture
@@ -149,3 +181,95 @@ def mongo_commands(settings):
     """Count the commands the service sends to MongoDB (round trips) during the test."""
     with counting_commands(warm_up=repository.collection) as counter:
         yield counter
+
+
+def clear_outbox(order_id: str) -> None:
+    """Empty an order's outbox as the relay would after confirmed sends, so a test sees exactly what the
+    next change writes."""
+    outbox = repository.outbox()
+    outbox.delivered([message for message in outbox.pending(1000) if message.document_id == order_id])
+
+
+def saga_answers(order_id: str, *, reserved: bool = True) -> None:
+    """inventory_svc's answer to the reservation, as the order worker handles it."""
+    from orders import handlers
+    from shared.events import make_envelope, names
+
+    if reserved:
+        envelope = make_envelope(names.ORDER_INVENTORY_RESERVED_TASK, {"order_id": order_id}, source="test")
+        assert handlers.handle_inventory_reserved(envelope)
+    else:
+        data = {"order_id": order_id, "reason": "insufficient stock", "shortages": []}
+        envelope = make_envelope(names.ORDER_INVENTORY_FAILED_TASK, data, source="test")
+        assert handlers.handle_inventory_failed(envelope)
+
+
+def pay_in_full(order_id: str, reference: str | None = None) -> dict:
+    order = repository.get(order_id)
+    rest = order["total"] - order["amount_paid"]
+    paid, recorded = services.order_pay(
+        order_id=order_id,
+        amount=rest,
+        currency=order["currency"],
+        reference=reference or f"pay-{uuid.uuid4().hex[:8]}",
+        method="card",
+        actor="service:payments",
+    )
+    assert recorded
+    return paid
+
+
+# How the shop brings an order to each status: the saga's answer, a payment, staff's requests, a refund.
+_PATHS = {
+    "pending": [],
+    "confirmed": ["reserved"],
+    "failed": ["refused"],
+    "cancelled": ["cancelled"],
+    "paid": ["reserved", "pay"],
+    "processing": ["reserved", "pay", "processing"],
+    "shipped": ["reserved", "pay", "processing", "shipped"],
+    "delivered": ["reserved", "pay", "processing", "shipped", "delivered"],
+    "refunded": ["reserved", "pay", "refund"],
+}
+
+
+def bring_to(order_id: str, status: str) -> dict:
+    for step in _PATHS[status]:
+        if step in ("reserved", "refused"):
+            saga_answers(order_id, reserved=step == "reserved")
+        elif step == "pay":
+            pay_in_full(order_id)
+        elif step == "refund":
+            paid = repository.get(order_id)["amount_paid"]
+            services.order_refund(
+                order_id=order_id, amount=paid, reason="test refund", actor="staff@example.com"
+            )
+        else:
+            services.order_set_status(order_id=order_id, status=step, actor="staff@example.com")
+    order = repository.get(order_id)
+    assert order["status"] == status
+    return order
+
+
+@pytest.fixture
+def order_in(alice, make_product):
+    """``order_in(status, quantity=1, price="19.99")``: an order of alice's, placed with her email and
+    brought to ``status`` the way the shop does it."""
+
+    def make(status, quantity=1, price="19.99"):
+        product = make_product(price=price)
+        order, _ = services.order_create(
+            user_id=alice["id"],
+            user_token=alice["token"],
+            items=[{"product_id": product["id"], "quantity": quantity}],
+            customer_email=alice["email"],
+        )
+        return bring_to(order["id"], status)
+
+    return make
+
+
+@pytest.fixture
+def service_api():
+    """Another service of the platform (e.g. the payment provider's side), with a service token."""
+    return client_with(jwt.service_token("payments"))

@@ -1,5 +1,5 @@
-"""The staff console's order pages (orders.admin) and the browsable API's status form, against the real
-FerretDB, RabbitMQ (a throwaway vhost) and the running user_svc and product_svc."""
+"""The staff console's order pages (orders.admin), against the real FerretDB, RabbitMQ (a throwaway vhost)
+and the running user_svc and product_svc."""
 
 from datetime import timedelta
 
@@ -7,17 +7,17 @@ import pytest
 import requests
 from django.conf import settings as django_settings
 from django.contrib import admin
-from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from orders import handlers, repository, services
 from orders.admin import OrderAdmin
-from orders.tests.conftest import outbox_of
+from orders.tests.conftest import clear_outbox, outbox_of, pay_in_full, statuses_announced
 from shared.admin.repository import Invalid
 from shared.celery import saga_queue
 from shared.events import make_envelope, names
 from shared.testing.fixtures import staff_browser_client
 
 LIST = "/admin/orders/order/"
+_RELEASE = (names.RELEASE_STOCK_TASK, names.INVENTORY_RELEASE_QUEUE)
 
 
 def _page(order_id):
@@ -171,12 +171,14 @@ def test_the_list_costs_two_round_trips_whatever_the_filters(
 def test_the_order_page_shows_lines_total_and_history_with_who_did_what(
     staff_browser, alice, alice_api, make_product
 ):
-    # given a confirmed order to alice's address, placed with an Idempotency-Key, that staff shipped
+    # given an order to alice's address, placed with an Idempotency-Key, confirmed, paid, that staff shipped
     product = make_product(price="9.99")
     address = _address(alice)
     body = {"items": [{"product_id": product["id"], "quantity": 3}], "shipping_address_id": address["id"]}
     order = alice_api.post("/api/v1/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-console").json()
     _confirm(order["id"])
+    pay_in_full(order["id"], reference="psp-console")
+    _act(staff_browser, order["id"], "processing")
     _act(staff_browser, order["id"], "shipped", reason="parcel 42")
 
     # when staff open it
@@ -191,20 +193,31 @@ def test_the_order_page_shows_lines_total_and_history_with_who_did_what(
     assert facts["Shipping address"] == "home: 1 Main St, 12345 Springfield, US"
     assert facts["Idempotency-Key"] == "k-console"
     assert facts["Failure reason"] == "—"
-    assert facts["Created (UTC)"] == f"{repository.get(order['id'])['created_at']:%Y-%m-%d %H:%M:%S}"
+    stored = repository.get(order["id"])
+    assert facts["Created (UTC)"] == f"{stored['created_at']:%Y-%m-%d %H:%M:%S}"
+    assert facts["Payment due (UTC)"] == f"{stored['payment_due_at']:%Y-%m-%d %H:%M:%S}"
+    assert facts["Paid"] == "29.97 of 29.97 USD"
     lines = [
         (line["sku"], line["name"], str(line["unit_price"]), line["quantity"], str(line["line_total"]))
         for line in response.context["lines"]
     ]
     assert lines == [(product["sku"], "Teapot", "9.99", 3, "29.97")]
     assert "29.97 USD" in page and product["sku"] in page
+    payments = [
+        (p["reference"], str(p["amount"]), p["method"], p["actor"]) for p in response.context["payments"]
+    ]
+    assert payments == [("psp-console", "29.97", "card", "service:payments")]
+    assert "psp-console" in page and "29.97 of 29.97 USD" in page
     history = [(h["status"], h["reason"], h["actor"]) for h in response.context["history"]]
     assert history == [
         ("pending", None, alice["email"]),
         ("confirmed", None, None),
+        ("paid", "paid in full (payment psp-console)", "service:payments"),
+        ("processing", None, "staff@example.com"),
         ("shipped", "parcel 42", "staff@example.com"),
     ]
     assert "parcel 42" in page and "staff@example.com" in page
+    assert response.context["refunds"] == [] and "order-refunds" not in page
     assert response.context["delete_url"] is None and response.context["form"] is None
 
 
@@ -230,48 +243,100 @@ def test_a_failed_order_shows_its_reason_and_shortages_and_offers_nothing(
     assert "Actions" not in response.content.decode()
 
 
-def test_only_the_transitions_a_person_may_make_are_offered(staff_browser, alice_api, make_product):
-    product = make_product()
-    pending, confirmed = _place(alice_api, product), _place(alice_api, product)
-    _confirm(confirmed["id"])
+def test_only_the_transitions_a_person_may_make_are_offered(staff_browser, order_in):
+    # given an order in every status
+    orders = {status: order_in(status) for status in services.STATUSES}
 
+    # when staff open each
     offered = {
-        order["id"]: [name for name, _, _ in staff_browser.get(_page(order["id"])).context["actions"]]
-        for order in (pending, confirmed)
+        status: [name for name, _, _ in staff_browser.get(_page(order["id"])).context["actions"]]
+        for status, order in orders.items()
     }
 
-    assert offered == {pending["id"]: ["cancelled"], confirmed["id"]: ["shipped", "cancelled"]}
-    page = staff_browser.get(_page(confirmed["id"])).content.decode()
-    assert "Mark shipped" in page and "Cancel order" in page and "confirmed/" not in page
+    # then the buttons are the machine's moves a person makes, and the refunds of a paid order
+    assert offered == {
+        "pending": ["cancelled"],
+        "confirmed": ["cancelled"],
+        "paid": ["processing", "refund"],
+        "processing": ["shipped", "refund"],
+        "shipped": ["delivered"],
+        "delivered": ["refund", "refund-restock"],
+        "failed": [],
+        "cancelled": [],
+        "refunded": [],
+    }
+    page = staff_browser.get(_page(orders["delivered"]["id"])).content.decode()
+    assert "Refund (goods kept)" in page and "Refund and restock (goods returned)" in page
+    page = staff_browser.get(_page(orders["paid"]["id"])).content.decode()
+    assert "Mark processing" in page and "Refund (stock released)" in page and "paid/" not in page
 
 
-def test_a_status_only_the_saga_sets_cannot_be_posted(staff_browser, alice_api, make_product):
-    order = _place(alice_api, make_product())
+def test_a_status_only_the_saga_or_a_payment_sets_cannot_be_posted(staff_browser, order_in):
+    pending, confirmed = order_in("pending"), order_in("confirmed")
 
-    response = _act(staff_browser, order["id"], "confirmed")
+    saga = _act(staff_browser, pending["id"], "confirmed")
+    payment = _act(staff_browser, confirmed["id"], "paid")
 
-    assert response.status_code == 200
-    assert any("not possible" in message for message in _messages(response))
-    assert repository.get(order["id"])["status"] == "pending"
+    for response in (saga, payment):
+        assert response.status_code == 200
+        assert any("not possible" in message for message in _messages(response))
+    assert repository.get(pending["id"])["status"] == "pending"
+    assert repository.get(confirmed["id"])["status"] == "confirmed"
 
 
-def test_shipping_then_delivering_a_confirmed_order_through_the_actions(
-    staff_browser, alice_api, make_product
-):
-    order = _place(alice_api, make_product())
-    _confirm(order["id"])
+def test_processing_shipping_then_delivering_a_paid_order_through_the_actions(staff_browser, order_in):
+    # given a paid order
+    order = order_in("paid")
+    clear_outbox(order["id"])
 
+    # when staff press the buttons of fulfilment
+    processing = _act(staff_browser, order["id"], "processing")
     shipped = _act(staff_browser, order["id"], "shipped", reason="handed to the carrier")
     delivered = _act(staff_browser, order["id"], "delivered")
 
+    # then each is done through the services: shipping commits the stock, each change is announced
+    assert any("is now processing" in message for message in _messages(processing))
     assert any("is now shipped" in message for message in _messages(shipped))
     assert any("is now delivered" in message for message in _messages(delivered))
     stored = repository.get(order["id"])
-    assert stored["status"] == "delivered"
-    assert [(h["status"], h["reason"]) for h in stored["status_history"]] == [
-        ("pending", None), ("confirmed", None), ("shipped", "handed to the carrier"), ("delivered", None),
+    assert [(h["status"], h["reason"]) for h in stored["status_history"]][-3:] == [
+        ("processing", None), ("shipped", "handed to the carrier"), ("delivered", None),
     ]  # fmt: skip
-    assert delivered.context["actions"] == []  # delivered is final
+    assert outbox_of(order["id"]) == [
+        (names.COMMIT_STOCK_TASK, names.INVENTORY_COMMIT_QUEUE, {"order_id": order["id"]})
+    ]
+    assert statuses_announced(order["id"]) == [
+        ("paid", "processing"), ("processing", "shipped"), ("shipped", "delivered"),
+    ]  # fmt: skip
+    assert [name for name, _, _ in delivered.context["actions"]] == ["refund", "refund-restock"]
+
+
+def test_refunding_through_the_actions_follows_the_goods(staff_browser, order_in):
+    # given a paid order, and two delivered ones (one whose goods came back)
+    paid, kept, returned = order_in("paid"), order_in("delivered"), order_in("delivered")
+    for order in (paid, kept, returned):
+        clear_outbox(order["id"])
+
+    # when staff refund each with the matching button
+    _act(staff_browser, paid["id"], "refund", reason="out of stock at the warehouse")
+    _act(staff_browser, kept["id"], "refund")
+    response = _act(staff_browser, returned["id"], "refund-restock", reason="returned unopened")
+
+    # then each is refunded in full, and the stock follows: released, left alone, restocked
+    assert any("is now refunded" in message for message in _messages(response))
+    refunds = {o["id"]: repository.get(o["id"])["refunds"] for o in (paid, kept, returned)}
+    assert [(r["amount"], r["reason"], r["restock"], r["actor"]) for r in refunds[returned["id"]]] == [
+        (returned["total"], "returned unopened", True, "staff@example.com")
+    ]
+    assert refunds[kept["id"]][0]["reason"] == "refunded by staff"
+    assert outbox_of(paid["id"]) == [(*_RELEASE, {"order_id": paid["id"]})]
+    assert outbox_of(kept["id"]) == []
+    assert outbox_of(returned["id"]) == [
+        (names.RESTOCK_TASK, names.INVENTORY_RESTOCK_QUEUE, {"order_id": returned["id"]})
+    ]
+    page = response.content.decode()
+    assert "returned unopened" in page and 'id="order-refunds"' in page
+    assert response.context["actions"] == []
 
 
 def test_cancelling_a_confirmed_order_writes_the_release_like_the_apis_delete(
@@ -297,17 +362,17 @@ def test_cancelling_a_confirmed_order_writes_the_release_like_the_apis_delete(
     stored = repository.get(by_console["id"])
     assert stored["status_history"][-1]["reason"] == "customer phoned"
     assert stored["status_history"][-1]["actor"] == "staff@example.com"
-    assert drain() == 2
+    assert drain() == 4  # the two releases and the two cancels' events
     sent = _take(broker_url, names.INVENTORY_RELEASE_QUEUE, 2)
     assert sorted(sent) == sorted((names.RELEASE_STOCK_TASK, o["id"]) for o in (by_console, by_api))
 
 
 def test_an_order_changed_meanwhile_gives_a_message_not_a_500(staff_browser, alice_api, make_product):
-    # given a confirmed order, shipped through the API after staff opened its page
+    # given a confirmed order, paid through the API after staff opened its page
     order = _place(alice_api, make_product())
     _confirm(order["id"])
     opened = staff_browser.get(_page(order["id"]))
-    services.order_set_status(order_id=order["id"], status="shipped")
+    pay_in_full(order["id"])
 
     # when staff press "Cancel order" on the stale page
     response = _act(staff_browser, order["id"], "cancelled")
@@ -315,7 +380,7 @@ def test_an_order_changed_meanwhile_gives_a_message_not_a_500(staff_browser, ali
     # then they are told, and nothing changed
     assert response.status_code == 200
     assert any("not possible" in message for message in _messages(response))
-    assert repository.get(order["id"])["status"] == "shipped"
+    assert repository.get(order["id"])["status"] == "paid"
     # and the service's own refusal (a transition that lost the race after the page's check) is a message
     with pytest.raises(Invalid, match="changed meanwhile"):
         OrderAdmin(admin.site).run_action(opened.wsgi_request, opened.context["object"], "cancelled", "")
@@ -339,50 +404,3 @@ def test_a_customers_cookie_is_refused(alice_api, make_product, db):
 
     assert listed.status_code == 302 and acted.status_code == 302
     assert repository.get(order["id"])["status"] == "pending"
-
-
-# The browsable API's status form ------------------------------------------------------------
-
-
-def test_the_browsable_api_renders_a_status_form(staff_browser, alice_api, make_product):
-    order = _place(alice_api, make_product())
-
-    response = staff_browser.get(f"/api/v1/orders/{order['id']}/status", HTTP_ACCEPT="text/html")
-
-    page = response.content.decode()
-    assert response["Content-Type"].startswith("text/html")
-    assert 'data-method="PUT" enctype="multipart/form-data"' in page
-    assert '<select class="form-control" name="status">' in page
-    assert 'name="reason"' in page
-
-
-def test_staff_change_a_status_with_the_browsable_apis_form_and_its_csrf_token(alice_api, make_product, db):
-    # given a confirmed order and a browser that has loaded the form (and with it the CSRF cookie)
-    order = _place(alice_api, make_product())
-    _confirm(order["id"])
-    browser = staff_browser_client(email="form@example.com")
-    browser.handler.enforce_csrf_checks = True
-    url = f"/api/v1/orders/{order['id']}/status"
-    browser.get(url, HTTP_ACCEPT="text/html")
-    body = encode_multipart(BOUNDARY, {"status": "shipped", "reason": "from the form"})
-
-    # when the form is sent as DRF's page sends it: a PUT of the form data with the X-CSRFToken header
-    forged = browser.put(url, body, content_type=MULTIPART_CONTENT, HTTP_ACCEPT="text/html; q=1.0, */*")
-    sent = browser.put(
-        url,
-        body,
-        content_type=MULTIPART_CONTENT,
-        HTTP_ACCEPT="text/html; q=1.0, */*",
-        HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value,
-    )
-
-    # then only the one with the token changes the order, and the answer offers the status form again
-    assert forged.status_code == 403
-    assert sent.status_code == 200, sent.content
-    stored = repository.get(order["id"])
-    assert stored["status"] == "shipped"
-    assert (stored["status_history"][-1]["reason"], stored["status_history"][-1]["actor"]) == (
-        "from the form",
-        "form@example.com",
-    )
-    assert '<select class="form-control" name="status">' in sent.content.decode()

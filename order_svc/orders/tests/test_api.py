@@ -8,7 +8,7 @@ import requests
 from django.conf import settings as django_settings
 
 from orders import repository, services
-from orders.tests.conftest import login, outbox_of, register_user
+from orders.tests.conftest import clear_outbox, login, outbox_of, register_user, saga_answers
 from shared.events import names
 from shared.testing.fixtures import client_with
 from shared.testing.jwt import access_token
@@ -233,21 +233,97 @@ def test_cancel_stores_the_release_command_and_invalid_transitions_are_409(
     )
 
 
-def test_staff_moves_an_order_along_and_customers_cannot(alice_api, staff_api, make_product):
+def test_staff_moves_an_order_along_and_customers_cannot(alice_api, staff_api, service_api, make_product):
+    # given alice's order, confirmed by the saga and paid by the payment side
     order = alice_api.post(
         "/api/v1/orders/", {"items": [{"product_id": make_product()["id"], "quantity": 1}]}, format="json"
     ).json()
+    saga_answers(order["id"])
+    payment = {"amount": order["total"], "currency": "USD", "reference": f"psp-{order['id']}"}
+    assert (
+        service_api.post(f"/api/v1/orders/{order['id']}/payments", payment, format="json").status_code == 201
+    )
     url = f"/api/v1/orders/{order['id']}/status"
 
-    assert alice_api.put(url, {"status": "confirmed"}, format="json").status_code == 403
-    for status in ("confirmed", "shipped", "delivered"):
+    # when staff take it through fulfilment (a customer may not)
+    assert alice_api.put(url, {"status": "processing"}, format="json").status_code == 403
+    for status in ("processing", "shipped", "delivered"):
         response = staff_api.put(url, {"status": status, "reason": f"to {status}"}, format="json")
         assert response.status_code == 200, response.json()
+
+    # then a delivered order can be neither cancelled nor moved back
     assert staff_api.put(url, {"status": "cancelled"}, format="json").status_code == 409
+    assert staff_api.put(url, {"status": "shipped"}, format="json").status_code == 409
     assert alice_api.delete(f"/api/v1/orders/{order['id']}").status_code == 409
     history = alice_api.get(f"/api/v1/orders/{order['id']}").json()["status_history"]
-    assert [h["status"] for h in history] == ["pending", "confirmed", "shipped", "delivered"]
+    assert [h["status"] for h in history] == [
+        "pending",
+        "confirmed",
+        "paid",
+        "processing",
+        "shipped",
+        "delivered",
+    ]
     assert history[-1]["reason"] == "to delivered"
+    assert "actor" not in history[-1]
+
+
+def test_a_status_request_refuses_what_the_saga_payments_and_refunds_set(order_in, staff_api):
+    # given a confirmed order and a paid one
+    confirmed, paid = order_in("confirmed"), order_in("paid")
+
+    # when staff ask for the statuses only the saga, a payment or a refund sets
+    asked = {
+        status: staff_api.put(f"/api/v1/orders/{order['id']}/status", {"status": status}, format="json")
+        for status, order in (("confirmed", confirmed), ("failed", confirmed), ("paid", confirmed),
+                              ("refunded", paid))
+    }  # fmt: skip
+
+    # then each is 409 naming what sets it instead, and nothing changed
+    assert {status: response.status_code for status, response in asked.items()} == dict.fromkeys(asked, 409)
+    assert "only inventory's answer to the reservation (the saga) does" in asked["confirmed"].json()["detail"]
+    assert "only inventory's answer to the reservation (the saga) does" in asked["failed"].json()["detail"]
+    assert "only a payment (POST /api/v1/orders/{id}/payments) does" in asked["paid"].json()["detail"]
+    assert "only a refund (POST /api/v1/orders/{id}/refunds) does" in asked["refunded"].json()["detail"]
+    assert repository.get(confirmed["id"])["status"] == "confirmed"
+    assert repository.get(paid["id"])["status"] == "paid"
+
+
+def test_a_status_that_is_no_status_is_400_and_an_unknown_order_404(order_in, staff_api):
+    order = order_in("paid")
+
+    bogus = staff_api.put(f"/api/v1/orders/{order['id']}/status", {"status": "lost"}, format="json")
+    listed = staff_api.put(f"/api/v1/orders/{order['id']}/status", ["paid"], format="json")
+    unknown = staff_api.put("/api/v1/orders/no-such-order/status", {"status": "paid"}, format="json")
+
+    assert bogus.status_code == 400 and "status" in bogus.json()
+    assert listed.status_code == 400
+    assert unknown.status_code == 404
+
+
+@pytest.mark.parametrize("current", ["paid", "processing"])
+def test_deleting_a_paid_order_is_409_saying_it_is_refunded_instead(order_in, alice_api, staff_api, current):
+    order = order_in(current)
+
+    by_owner = alice_api.delete(f"/api/v1/orders/{order['id']}")
+    by_staff = staff_api.delete(f"/api/v1/orders/{order['id']}")
+
+    assert by_owner.status_code == by_staff.status_code == 409
+    assert "A paid order is not cancelled but refunded" in by_owner.json()["detail"]
+    assert repository.get(order["id"])["status"] == current
+
+
+def test_the_owner_cancels_a_confirmed_order_and_its_stock_is_released(order_in, alice_api):
+    order = order_in("confirmed")
+    clear_outbox(order["id"])
+
+    response = alice_api.delete(f"/api/v1/orders/{order['id']}")
+
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    assert response.json()["status_history"][-1]["reason"] == "cancelled by customer"
+    assert outbox_of(order["id"]) == [
+        (names.RELEASE_STOCK_TASK, names.INVENTORY_RELEASE_QUEUE, {"order_id": order["id"]})
+    ]
 
 
 def test_a_dependency_that_is_down_gives_503(alice_api, settings):

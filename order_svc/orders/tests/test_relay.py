@@ -1,14 +1,20 @@
-"""The relay: a broker outage keeps the saga command in the order document; it leaves once the broker is
-back, with the event id as task id (real RabbitMQ, throwaway vhost)."""
+"""The relay: saga commands to RabbitMQ (with the event id as task id), order events to Kafka; an outage of
+either broker keeps its messages in the order document until it is back, without holding up or resending
+the other's (real RabbitMQ in a throwaway vhost, real Kafka on a throwaway topic)."""
 
 import json
 
 import pytest
+from confluent_kafka import Producer
+from django.conf import settings as django_settings
 
 from orders import repository, services
+from orders.tests.conftest import events_of, outbox_of
 from shared.celery import saga_queue
 from shared.events import names
+from shared.messaging.kafka import PublishFailed
 from shared.messaging.mongo_outbox import hints_of
+from shared.testing.kafka import read_all
 
 
 @pytest.fixture
@@ -21,15 +27,28 @@ def order(alice, make_product):
     return created
 
 
-def _receive(broker_url, queue):
+def _received(broker_url, queue, order_id):
+    """Take every message waiting on a saga queue of the tests' vhost; return ``[(headers, body)]`` of
+    those for ``order_id`` (other modules leave their orders' commands there)."""
     from config.celery import app
 
+    mine = []
     with (
         app.connection_for_write(broker_url) as connection,
         connection.SimpleQueue(saga_queue(queue), no_ack=True) as simple,
     ):
-        message = simple.get(timeout=10)
-        return message.headers, message.decode()
+        while True:
+            try:
+                message = simple.get(timeout=1)
+            except simple.Empty:
+                return mine
+            if message.decode()[1]["data"]["order_id"] == order_id:
+                mine.append((message.headers, message.decode()))
+
+
+def _receive(broker_url, queue, order_id):
+    [(headers, body)] = _received(broker_url, queue, order_id)
+    return headers, body
 
 
 def test_a_broker_outage_keeps_the_command_until_the_broker_is_back(order, broker_url, drain):
@@ -44,11 +63,13 @@ def test_a_broker_outage_keeps_the_command_until_the_broker_is_back(order, broke
             unreachable.run_once()
     finally:
         app.conf.broker_connection_max_retries = app_conf_retry
+    # the command stays; the creation's event, confirmed by Kafka, has left
     assert repository.collection().find_one({"_id": order["id"]})["outbox_pending"] is True
+    assert len(outbox_of(order["id"])) == 1 and events_of(order["id"]) == []
 
     assert drain() == 1
 
-    headers, body = _receive(broker_url, names.ORDER_CREATED_QUEUE)
+    headers, body = _receive(broker_url, names.ORDER_CREATED_QUEUE, order["id"])
     assert headers["task"] == names.RESERVE_STOCK_TASK
     assert body[1]["data"] == {
         "order_id": order["id"],
@@ -79,13 +100,13 @@ def test_a_new_order_reaches_the_relay_through_its_hint_without_a_scan(
     order = _new_order(alice, make_product)
     mongo_commands.clear()
 
-    assert relay.run_once() == 1
+    assert relay.run_once() == 2  # its reserve command and its creation's event
 
     # Only lookups by _id, which FerretDB pushes down: the pending order, then its bookkeeping.
     assert mongo_commands.filters("find", repository.COLLECTION) == [{"_id": order["id"]}] * 2
     assert repository.collection().find_one({"_id": order["id"]})["outbox_pending"] is False
     assert hints_of(repository.collection()).count_documents({}) == 0
-    _headers, body = _receive(broker_url, names.ORDER_CREATED_QUEUE)
+    _headers, body = _receive(broker_url, names.ORDER_CREATED_QUEUE, order["id"])
     assert body[1]["data"]["order_id"] == order["id"]
 
 
@@ -101,5 +122,46 @@ def test_an_order_whose_hint_was_lost_leaves_with_the_next_full_scan(alice, make
 
     assert relay.run_once() == 0
     relay.store.full_scan_seconds = 0  # the next full scan is due
-    assert relay.run_once() == 1
+    assert relay.run_once() == 2
     assert repository.collection().find_one({"_id": order["id"]})["outbox_pending"] is False
+
+
+def _unreachable_kafka(messages):
+    """Kafka's real client, pointed where no broker listens: nothing is ever confirmed."""
+    producer = Producer({"bootstrap.servers": "127.0.0.1:1", "message.timeout.ms": 1000, "log_level": 0})
+    errors = []
+    for message in messages:
+        producer.produce(
+            message.topic,
+            key=message.key.encode(),
+            value=message.value.encode(),
+            on_delivery=lambda error, _message: errors.append(error),
+        )
+    if producer.flush(3) or any(errors):
+        raise PublishFailed("not confirmed")
+
+
+def test_a_kafka_outage_keeps_the_event_and_lets_the_command_go(alice, make_product, broker_url, drain):
+    from config.celery import app
+    from orders.relay import CeleryPublisher, OrderRelay, RoutingPublisher
+
+    # given a new order, and a relay whose Kafka is down
+    drain()
+    order = _new_order(alice, make_product)
+    publisher = RoutingPublisher(CeleryPublisher(app, broker_url), _unreachable_kafka)
+    relay = OrderRelay(repository.outbox(), publisher)
+
+    # when it runs: the publish fails as a whole
+    with pytest.raises(PublishFailed):
+        relay.run_once()
+
+    # then the reserve command went to RabbitMQ and left the outbox; the event waits
+    _headers, body = _receive(broker_url, names.ORDER_CREATED_QUEUE, order["id"])
+    assert body[1]["data"]["order_id"] == order["id"]
+    assert outbox_of(order["id"]) == []
+    assert [event["data"]["status"] for event in events_of(order["id"])] == ["pending"]
+    # and once Kafka is back the event leaves, the command is not sent again
+    assert drain() == 1
+    assert _received(broker_url, names.ORDER_CREATED_QUEUE, order["id"]) == []
+    received = read_all(django_settings.KAFKA_BOOTSTRAP_SERVERS, django_settings.ORDER_EVENTS_TOPIC, expect=1)
+    assert [envelope["data"]["status"] for key, envelope in received if key == order["id"]] == ["pending"]

@@ -58,7 +58,7 @@ def inventory_db():
 
 
 @pytest.fixture(scope="module")
-def processes(broker_url, inventory_db, tmp_path_factory):
+def processes(broker_url, inventory_db, tmp_path_factory, order_events_topic):
     """Start/stop the saga's processes by name; all are stopped at the end of the module."""
     topic = create_topic(django_settings.KAFKA_BOOTSTRAP_SERVERS, prefix="test.order.inventory.events")
     beats = tmp_path_factory.mktemp("heartbeats")
@@ -75,6 +75,7 @@ def processes(broker_url, inventory_db, tmp_path_factory):
         **os.environ,
         "MONGO_DB": TEST_DB,
         "CELERY_BROKER_URL": broker_url,
+        "ORDER_EVENTS_TOPIC": order_events_topic,
         "HEARTBEAT_FILE": str(beats / "order-relay"),
     }
     worker = ["celery", "-A", "config", "worker", "-c", "1", "--without-gossip", "--without-mingle",
@@ -126,11 +127,14 @@ def processes(broker_url, inventory_db, tmp_path_factory):
     running: dict[str, subprocess.Popen] = {}
 
     class Processes:
-        def start(self, name):
+        def start(self, name, **overrides):
+            """Start process ``name``; ``overrides`` are settings of an order process's environment."""
             cwd = REPO / "order_svc"
             env = (
                 redrive_env if name in REDRIVE_PROCESSES else order_env if name.startswith("order") else None
             )
+            if overrides:
+                env = {**env, **overrides}
             running[name] = subprocess.Popen(
                 commands[name], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
@@ -312,3 +316,31 @@ def test_an_unanswered_order_is_redriven_then_failed_and_its_stock_released(
     assert wait_until(lambda: stock.reservation_status(order["id"]) == "released", timeout=45)
     assert stock.reserved(product) == 0
     assert repository.get(order["id"])["failure_reason"] == "inventory did not answer in time"
+
+
+def test_a_confirmed_order_left_unpaid_is_cancelled_by_beat_and_its_stock_released(
+    processes, alice_api, make_product, stock
+):
+    # given an order worker that gives a window of 0 minutes, and beat sweeping every second
+    product = make_product()
+    stock.add(product, 10)
+    processes.stop("order-worker")
+    processes.start("order-worker", ORDER_PAYMENT_WINDOW_MINUTES="0")
+    processes.start("order-beat", ORDER_PAYMENT_SWEEP_SECONDS="1")
+    processes.start("order-redrive-worker", ORDER_PENDING_TIMEOUT_SECONDS="60")  # no re-drive here
+    try:
+        # when an order is placed, reserved, confirmed and never paid
+        order = _place(alice_api, product, 4)
+
+        # then beat's sweep cancels it, and inventory gets the stock back
+        assert _status_becomes(order["id"], "cancelled", timeout=45), repository.get(order["id"])
+    finally:
+        processes.stop("order-beat")
+        processes.stop("order-redrive-worker")
+        processes.stop("order-worker")
+        processes.start("order-worker")
+    cancelled = repository.get(order["id"])
+    assert [h["status"] for h in cancelled["status_history"]] == ["pending", "confirmed", "cancelled"]
+    assert cancelled["status_history"][-1]["reason"] == "not paid within 0 minutes"
+    assert wait_until(lambda: stock.reservation_status(order["id"]) == "released", timeout=45)
+    assert stock.reserved(product) == 0

@@ -178,7 +178,7 @@ def test_a_status_change_reads_and_writes_the_order_by_id_alone(pending_order, m
     order = pending_order()
     mongo_commands.clear()
 
-    returned, changed = repository.change(order["id"], lambda current: ("confirmed", None, {}, []))
+    returned, changed = repository.change(order["id"], lambda current: repository.Change(status="confirmed"))
 
     assert changed is True
     assert mongo_commands.filters("find", repository.COLLECTION) == [{"_id": order["id"]}]

@@ -4,7 +4,10 @@ from orders.relay import build_relay
 
 
 class Command(BaseCommand):
-    help = "Send the saga commands waiting in the orders' embedded outboxes to RabbitMQ, until stopped."
+    help = (
+        "Send what waits in the orders' embedded outboxes, until stopped: saga commands to RabbitMQ, "
+        "status events to Kafka."
+    )
 
     def handle(self, *args, **options):
         build_relay().run_forever()

@@ -1,0 +1,148 @@
+"""Placing an order: the pending order, its reserve command and its first event in one insert."""
+
+import hashlib
+import json
+import uuid
+from collections import OrderedDict
+
+from orders import dependencies, repository
+from orders.errors import IdempotencyKeyReused, InactiveUser, InvalidOrder
+from orders.outbox import reserve_command, status_event
+from orders.statuses import PENDING
+from shared.mongo import cents, from_cents, now_ms
+
+MAX_QUANTITY = 1000
+
+
+def merge_lines(items) -> "OrderedDict[str, int]":
+    """Duplicate product lines become one, quantities summed (first appearance keeps its place)."""
+    merged: OrderedDict[str, int] = OrderedDict()
+    for line in items:
+        merged[line["product_id"]] = merged.get(line["product_id"], 0) + line["quantity"]
+    too_many = [product_id for product_id, quantity in merged.items() if quantity > MAX_QUANTITY]
+    if too_many:
+        raise InvalidOrder({"items": [f"At most {MAX_QUANTITY} of product {too_many[0]} per order."]})
+    return merged
+
+
+def _fingerprint(lines, shipping_address_id) -> str:
+    canonical = json.dumps([sorted(lines.items()), shipping_address_id or ""], separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def order_create(
+    *,
+    user_id: str,
+    user_token: str,
+    items: list[dict],
+    shipping_address_id=None,
+    idempotency_key=None,
+    customer_email: str | None = None,
+) -> tuple[dict, bool]:
+    """Create a pending order with its reserve command; return ``(order, created)``. ``customer_email``
+    (the caller's, from the access token) is kept on the order so staff can find it by email.
+
+    With an ``idempotency_key`` already used by this user for the same request, return the first order
+    and ``created=False`` without calling anyone; for another request, raise IdempotencyKeyReused.
+    Raise InactiveUser, InvalidOrder, or shared.http.DependencyUnavailable.
+    """
+    lines = merge_lines(items)
+    fingerprint = _fingerprint(lines, shipping_address_id)
+    idempotency = f"{user_id}:{idempotency_key}" if idempotency_key else None
+    order_id = _order_id(idempotency)
+    if idempotency:
+        existing = repository.get(order_id)
+        if existing is not None:
+            return _replayed(existing, fingerprint), False
+
+    verdict = dependencies.user_verify(user_id)
+    if not (verdict.get("exists") and verdict.get("is_active")):
+        raise InactiveUser()
+    products = dependencies.products_get(list(lines))
+    _check_products(lines, products)
+    currencies = {products[product_id]["currency"] for product_id in lines}
+    if len(currencies) > 1:
+        raise InvalidOrder({"items": ["All products of an order must be priced in one currency."]})
+    address = None
+    if shipping_address_id:
+        address = dependencies.address_get(str(shipping_address_id), user_token=user_token)
+        if address is None:
+            raise InvalidOrder({"shipping_address_id": ["No such address of yours."]})
+
+    moment = now_ms()
+    order_lines = []
+    for product_id, quantity in lines.items():
+        product = products[product_id]
+        unit_cents = cents(product["price"])
+        order_lines.append(
+            {
+                "product_id": product_id,
+                "sku": product["sku"],
+                "name": product["name"],
+                "unit_price_cents": unit_cents,
+                "quantity": quantity,
+                "line_total_cents": unit_cents * quantity,
+            }
+        )
+    document = {
+        "_id": order_id,
+        "user_id": user_id,
+        "customer_email": customer_email or None,
+        "status": PENDING,
+        "items": order_lines,
+        "total_cents": sum(line["line_total_cents"] for line in order_lines),
+        "currency": currencies.pop(),
+        "shipping_address": _address_snapshot(address),
+        "failure_reason": None,
+        "shortages": [],
+        "status_history": [
+            {"status": PENDING, "at": moment, "reason": None, "actor": customer_email or user_id}
+        ],
+        "idempotency": idempotency or order_id,
+        "fingerprint": fingerprint,
+        "redrives": 0,
+        "driven_at": moment,
+        "created_at": moment,
+        "updated_at": moment,
+    }
+    announced = {**document, "id": order_id, "total": from_cents(document["total_cents"])}
+    entries = [
+        reserve_command({"id": order_id, "items": order_lines}),
+        status_event(announced, status=PENDING),
+    ]
+    try:
+        return repository.insert(document, outbox_entries=entries), True
+    except repository.IdempotencyKeyTaken as taken:  # a concurrent retry stored it first
+        return _replayed(taken.existing, fingerprint), False
+
+
+# Names the order ids derived from idempotency keys (any fixed UUID would do; this one must never change).
+_IDEMPOTENT_ORDERS = uuid.UUID("6f1c2a54-3d0e-4f8b-9a57-0c1d2e3f4a5b")
+
+
+def _order_id(idempotency: str | None) -> str:
+    """The id of a new order: derived from its user's idempotency key when it has one, so a retry finds
+    the first order by ``_id`` (the only lookup FerretDB does without reading every order), else random."""
+    return str(uuid.uuid5(_IDEMPOTENT_ORDERS, idempotency) if idempotency else uuid.uuid4())
+
+
+def _replayed(existing: dict, fingerprint: str) -> dict:
+    if existing.get("fingerprint") != fingerprint:
+        raise IdempotencyKeyReused()
+    return existing
+
+
+def _check_products(lines, products):
+    unknown = [product_id for product_id in lines if product_id not in products]
+    if unknown:
+        raise InvalidOrder({"items": [f"Unknown product: {', '.join(unknown)}."]})
+    inactive = [product_id for product_id in lines if not products[product_id].get("is_active", True)]
+    if inactive:
+        raise InvalidOrder({"items": [f"Product not available: {', '.join(inactive)}."]})
+
+
+def _address_snapshot(address):
+    if address is None:
+        return None
+    fields = ("id", "label", "line1", "line2", "city", "postal_code", "country")
+    return {field: address.get(field) for field in fields}
