@@ -37,6 +37,7 @@ FULL_SCHEDULE = [
     Fault("order-relay", "outbox relay"),
     Fault("inventory-relay", "outbox relay"),
     Fault("notification-listener", "Redis listener"),
+    Fault("notification-order-consumer", "Kafka consumer"),
     Fault("notification-ws", "websocket server"),
     Fault("kafka", "server"),
     Fault("rabbitmq", "server"),

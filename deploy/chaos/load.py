@@ -226,14 +226,22 @@ class Clerk(Actor):
     one reference per order, so a retry is the same payment), processes, ships and delivers them, and
     refunds some before shipping and after delivery (the goods back on the shelf or not)."""
 
+    DONE = ("failed", "cancelled", "refunded")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.done: set[str] = set()  # orders with nothing left to do, not picked again
+
     def step(self):
-        order_ids = self.ledger.accepted_order_ids()
+        order_ids = [order_id for order_id in self.ledger.accepted_order_ids() if order_id not in self.done]
         if not order_ids:
             return
         answer = self.client.call("order read (staff)", "GET", f"{ORDERS}{self.rng.choice(order_ids)}")
         if not answer.ok:
             return
         order, roll = answer.body, self.rng.random()
+        if order["status"] in self.DONE:
+            self.done.add(order["id"])
         match order["status"]:
             case "confirmed":
                 self.pay(order)

@@ -1,11 +1,11 @@
 """notification_svc settings: the shared base plus what is this service's own.
 
-Low-stock email and live staff alerts on PostgreSQL.
+Low-stock email and live staff alerts, and the customer's "order shipped" email, on PostgreSQL.
 """
 
 import socket
 
-from shared.events.names import LOW_STOCK_STREAM as DEFAULT_LOW_STOCK_STREAM
+from shared.events import names
 from shared.settings.base import *  # noqa: F403
 from shared.settings.base import INSTALLED_APPS, REDIS_URL, SPECTACULAR_SETTINGS, env, service_scope
 
@@ -17,7 +17,8 @@ globals().update(service_scope(SERVICE_NAME))
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
     "TITLE": "notification_svc API",
-    "DESCRIPTION": "Low-stock email and live staff alerts on PostgreSQL.",
+    "DESCRIPTION": "Low-stock email and live staff alerts, and the customer's order-shipped email, "
+    "on PostgreSQL.",
 }
 HEALTH_CHECKS = ["database", "redis", "smtp"]
 
@@ -45,8 +46,13 @@ NOTIFICATION_SEND_BUDGET_MS = env.int("NOTIFICATION_SEND_BUDGET_MS", 10_000)
 # The low-stock stream listener (manage.py listen_low_stock). The consumer name is stable across
 # restarts on one host, so a restarted listener finds the entries it had read but not acknowledged;
 # entries left by a consumer that never comes back are claimed after LOW_STOCK_CLAIM_IDLE_MS.
-LOW_STOCK_STREAM = env.str("LOW_STOCK_STREAM", DEFAULT_LOW_STOCK_STREAM)
+LOW_STOCK_STREAM = env.str("LOW_STOCK_STREAM", names.LOW_STOCK_STREAM)
 LOW_STOCK_GROUP = env.str("LOW_STOCK_GROUP", "notification-svc")
 LOW_STOCK_CONSUMER = env.str("LOW_STOCK_CONSUMER", socket.gethostname())
 LOW_STOCK_BLOCK_MS = env.int("LOW_STOCK_BLOCK_MS", 2000)
 LOW_STOCK_CLAIM_IDLE_MS = env.int("LOW_STOCK_CLAIM_IDLE_MS", 60_000)
+
+# The order-events consumer (manage.py consume_order_events): the topic and the consumer group whose
+# committed offsets say how far the shipped emails have gone.
+ORDER_EVENTS_TOPIC = env.str("ORDER_EVENTS_TOPIC", names.ORDER_EVENTS_TOPIC)
+NOTIFICATION_ORDER_GROUP = env.str("NOTIFICATION_ORDER_GROUP", names.NOTIFICATION_ORDER_GROUP)

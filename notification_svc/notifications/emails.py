@@ -25,6 +25,16 @@ def low_stock_content(data: dict) -> EmailContent:
     )
 
 
+def order_shipped_content(data: dict) -> EmailContent:
+    """The customer's email for an ``order.status_changed`` event whose status is shipped."""
+    context = {"order_id": data["order_id"], "total": data["total"], "currency": data["currency"]}
+    return EmailContent(
+        subject=_one_line(f"Your order {data['order_id']} has shipped"),
+        body=render_to_string("notifications/order_shipped.txt", context),
+        html_body=render_to_string("notifications/order_shipped.html", context),
+    )
+
+
 def manual_test_content(*, subject: str, message: str) -> EmailContent:
     context = {"message": message}
     return EmailContent(

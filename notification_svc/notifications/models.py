@@ -1,9 +1,9 @@
 """Every message the service sends, one row per recipient: what was sent, to whom, and how it went.
 
-A low-stock event becomes one notification per address in ``ADMIN_ALERT_EMAILS``, so a row is unique
-on ``(event_id, recipient)``, not on ``event_id`` alone: a redelivered event finds its rows and creates
-none, while each recipient's delivery keeps its own status, attempts and error. Rows without an event
-(test emails) are not constrained.
+A low-stock event becomes one notification per address in ``ADMIN_ALERT_EMAILS`` (an order's shipping,
+one to its customer), so a row is unique on ``(event_id, recipient)``, not on ``event_id`` alone: a
+redelivered event finds its rows and creates none, while each recipient's delivery keeps its own status,
+attempts and error. Rows without an event (test emails) are not constrained.
 """
 
 import uuid
@@ -16,6 +16,7 @@ from django.utils import timezone
 class Notification(models.Model):
     class Kind(models.TextChoices):
         LOW_STOCK = "low_stock", "Low stock"
+        ORDER_SHIPPED = "order_shipped", "Order shipped"
         TEST = "test", "Test"
 
     class Channel(models.TextChoices):

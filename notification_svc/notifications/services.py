@@ -23,7 +23,9 @@ logger = logging.getLogger("notifications.services")
 
 
 @dataclass(frozen=True)
-class LowStockRecord:
+class EventRecord:
+    """The rows of one event's emails, as ``notification_record_*`` found or made them."""
+
     notifications: list[Notification]
     is_new: bool  # this delivery of the event created rows: it was not seen before
 
@@ -33,7 +35,7 @@ class LowStockRecord:
 
 
 @transaction.atomic
-def notification_record_low_stock(*, envelope: Envelope) -> LowStockRecord:
+def notification_record_low_stock(*, envelope: Envelope) -> EventRecord:
     """Store one low-stock email per address in ADMIN_ALERT_EMAILS for ``envelope``; send nothing.
 
     Idempotent on (event_id, recipient): a redelivered event finds its rows and creates none. Rows still
@@ -42,24 +44,31 @@ def notification_record_low_stock(*, envelope: Envelope) -> LowStockRecord:
     recipients = _alert_recipients()
     if not recipients:
         logger.warning("ADMIN_ALERT_EMAILS is empty: low-stock event %s emails nobody", envelope.event_id)
-    content = emails.low_stock_content(envelope.data)
-    rows, is_new = [], False
-    for recipient in recipients:
-        notification, created = Notification.objects.get_or_create(
-            event_id=envelope.event_id,
-            recipient=recipient,
-            defaults={
-                "kind": Notification.Kind.LOW_STOCK,
-                "channel": Notification.Channel.EMAIL,
-                "subject": content.subject,
-                "body": content.body,
-                "html_body": content.html_body,
-            },
-        )
-        rows.append(notification)
-        is_new = is_new or created
+    recorded = _record_event_emails(
+        envelope=envelope,
+        kind=Notification.Kind.LOW_STOCK,
+        recipients=recipients,
+        content=emails.low_stock_content(envelope.data),
+    )
     # Without recipients nothing records that the event was seen, so it counts as new every time.
-    return LowStockRecord(notifications=rows, is_new=is_new or not recipients)
+    return EventRecord(notifications=recorded.notifications, is_new=recorded.is_new or not recipients)
+
+
+@transaction.atomic
+def notification_record_order_shipped(*, envelope: Envelope, recipient: str) -> EventRecord:
+    """Store the "your order has shipped" email to ``recipient`` for ``envelope`` (an order's status
+    change to shipped); send nothing.
+
+    Idempotent on (event_id, recipient) like the low-stock email: the order service announces a status
+    change once, through its outbox, so a second delivery of the event finds the row and creates none;
+    a row still pending (a crash came between storing and sending) is returned for the caller to send.
+    """
+    return _record_event_emails(
+        envelope=envelope,
+        kind=Notification.Kind.ORDER_SHIPPED,
+        recipients=[recipient],
+        content=emails.order_shipped_content(envelope.data),
+    )
 
 
 def notification_send_test(*, recipient: str, subject: str, message: str) -> Notification:
@@ -113,6 +122,27 @@ def notification_retry(*, notification_id) -> Notification:
             )
         _deliver(notification)
     return notification
+
+
+def _record_event_emails(
+    *, envelope: Envelope, kind: str, recipients: list[str], content: emails.EmailContent
+) -> EventRecord:
+    rows, is_new = [], False
+    for recipient in recipients:
+        notification, created = Notification.objects.get_or_create(
+            event_id=envelope.event_id,
+            recipient=recipient,
+            defaults={
+                "kind": kind,
+                "channel": Notification.Channel.EMAIL,
+                "subject": content.subject,
+                "body": content.body,
+                "html_body": content.html_body,
+            },
+        )
+        rows.append(notification)
+        is_new = is_new or created
+    return EventRecord(notifications=rows, is_new=is_new)
 
 
 def _alert_recipients() -> list[str]:

@@ -24,6 +24,8 @@ INVENTORY_RETURNED = "inventory.returned"  # a shipped order's goods came back t
 
 # Event types on order.events: every status change of an order, its creation included.
 ORDER_STATUS_CHANGED = "order.status_changed"
+# The status values of order.status_changed that other services act on (order_svc's orders.statuses).
+ORDER_STATUS_SHIPPED = "shipped"
 
 # RabbitMQ queues and the Celery tasks that run on them (the saga).
 ORDER_CREATED_QUEUE = "order_created"
@@ -34,8 +36,10 @@ INVENTORY_COMMIT_QUEUE = "inventory_commit"
 INVENTORY_RESTOCK_QUEUE = "inventory_restock"
 RESERVE_STOCK_TASK = "inventory.reserve_stock"
 RELEASE_STOCK_TASK = "inventory.release_stock"
-COMMIT_STOCK_TASK = "inventory.commit_stock"  # shipping: the reservation's units leave quantity and reserved
-RESTOCK_TASK = "inventory.restock"  # a refund after shipping with the goods back: the units return to quantity
+# Shipping: the reservation's units leave quantity and reserved.
+COMMIT_STOCK_TASK = "inventory.commit_stock"
+# A refund after delivery with the goods back: the units return to quantity.
+RESTOCK_TASK = "inventory.restock"
 ORDER_INVENTORY_RESERVED_TASK = "orders.inventory_reserved"
 ORDER_INVENTORY_FAILED_TASK = "orders.inventory_failed"
 

@@ -8,23 +8,28 @@ from pathlib import Path
 
 import pytest
 import redis
+from confluent_kafka import Consumer, Producer, TopicPartition
 from django.conf import settings as django_settings
 from django.db import connection
 
 from notifications.tests import mailpit
 from shared.testing.fixtures import api, customer_api, service_api, staff_api, staff_browser  # noqa: F401
+from shared.testing.kafka import create_topic, delete_topic
 
 
 @pytest.fixture(autouse=True)
 def _isolated(settings):
-    """A stream, consumer group and channel-layer prefix of the test's own, so tests never touch the
-    real stream nor see each other's alerts; the real SMTP server (Mailpit), where pytest-django would
-    keep mail in memory; and quick SMTP retries."""
+    """A stream, consumer groups and channel-layer prefix of the test's own, so tests never touch the
+    real stream or topic nor see each other's alerts; the real SMTP server (Mailpit), where
+    pytest-django would keep mail in memory; and quick SMTP retries."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     tag = uuid.uuid4().hex[:10]
     settings.LOW_STOCK_STREAM = f"test:low-stock:{tag}"
     settings.LOW_STOCK_GROUP = f"test-group-{tag}"
     settings.LOW_STOCK_CONSUMER = f"test-consumer-{tag}"
+    # A group no running process uses; tests that consume order events also get a topic of their own
+    # (the order_events fixture), so nothing here ever reads or commits on the real order.events.
+    settings.NOTIFICATION_ORDER_GROUP = f"test-notification-order-{tag}"
     settings.CHANNEL_LAYERS = {
         "default": {
             **django_settings.CHANNEL_LAYERS["default"],
@@ -107,10 +112,12 @@ def smtp_down(settings):
 MANAGE_PY = Path(__file__).resolve().parents[2] / "manage.py"
 
 
-class ListenerProcess:
-    """The real ``manage.py listen_low_stock``, in a subprocess, on the test's stream and database."""
+class CommandProcess:
+    """A real ``manage.py <command>`` (listen_low_stock, consume_order_events) in a subprocess, on the
+    test's stream, topic, consumer groups and database."""
 
-    def __init__(self, settings, log_path, heartbeat_path):
+    def __init__(self, command, settings, log_path, heartbeat_path):
+        self.command = command
         self.settings = settings
         self.log_path = log_path
         self.heartbeat_path = heartbeat_path
@@ -125,6 +132,8 @@ class ListenerProcess:
             "LOW_STOCK_GROUP": self.settings.LOW_STOCK_GROUP,
             "LOW_STOCK_CONSUMER": self.settings.LOW_STOCK_CONSUMER,
             "LOW_STOCK_BLOCK_MS": "300",
+            "ORDER_EVENTS_TOPIC": self.settings.ORDER_EVENTS_TOPIC,
+            "NOTIFICATION_ORDER_GROUP": self.settings.NOTIFICATION_ORDER_GROUP,
             "ADMIN_ALERT_EMAILS": ",".join(self.settings.ADMIN_ALERT_EMAILS),
             "CHANNEL_LAYER_PREFIX": self.settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
             "EMAIL_PORT": str(self.settings.EMAIL_PORT),
@@ -136,7 +145,7 @@ class ListenerProcess:
         }
         with open(self.log_path, "a") as log:
             self.process = subprocess.Popen(
-                [sys.executable, str(MANAGE_PY), "listen_low_stock"],
+                [sys.executable, str(MANAGE_PY), self.command],
                 cwd=MANAGE_PY.parent,
                 env=env,
                 stdout=log,
@@ -163,9 +172,65 @@ class ListenerProcess:
 
 @pytest.fixture
 def listener(settings, transactional_db, tmp_path):
-    """Start it with ``listener.start(**env overrides)``; it is stopped after the test whatever happens
-    (before the test database is emptied: this fixture depends on it)."""
-    process = ListenerProcess(settings, tmp_path / "listener.log", tmp_path / "heartbeat")
+    """``manage.py listen_low_stock``: start it with ``listener.start(**env overrides)``; it is stopped
+    after the test whatever happens (before the test database is emptied: this fixture depends on it)."""
+    process = CommandProcess("listen_low_stock", settings, tmp_path / "listener.log", tmp_path / "heartbeat")
     yield process
     if process.running():
         process.kill()
+
+
+@pytest.fixture
+def order_consumer(settings, transactional_db, tmp_path, order_events):
+    """``manage.py consume_order_events`` on the test's topic and group, like ``listener``."""
+    process = CommandProcess(
+        "consume_order_events", settings, tmp_path / "consumer.log", tmp_path / "heartbeat"
+    )
+    yield process
+    if process.running():
+        process.kill()
+
+
+@pytest.fixture
+def order_events(settings):
+    """A topic of the test's own standing for order.events (made and deleted as inventory's consumer
+    tests do), a consumer group of its own, and the helpers to write to it and see how far the group
+    has committed."""
+    topic = create_topic(settings.KAFKA_BOOTSTRAP_SERVERS, prefix="test.order.events")
+    settings.ORDER_EVENTS_TOPIC = topic  # the group is _isolated's
+    yield OrderEventsTopic(settings.KAFKA_BOOTSTRAP_SERVERS, topic, settings.NOTIFICATION_ORDER_GROUP)
+    delete_topic(settings.KAFKA_BOOTSTRAP_SERVERS, topic)
+
+
+class OrderEventsTopic:
+    def __init__(self, bootstrap, name, group):
+        self.bootstrap = bootstrap
+        self.name = name
+        self.group = group
+        self._producer = Producer({"bootstrap.servers": bootstrap})
+
+    def publish(self, *envelopes):
+        """Each envelope as order_svc's relay sends it: key = order id, value = the envelope's JSON."""
+        for envelope in envelopes:
+            self.publish_raw(envelope.data["order_id"], envelope.to_json())
+
+    def publish_raw(self, key, value):
+        self._producer.produce(self.name, key=key, value=value)
+        assert self._producer.flush(10) == 0
+
+    def positions(self, group=None) -> dict[int, tuple[int, int]]:
+        """``{partition: (committed offset, end offset)}`` for ``group`` (the test's by default);
+        a partition with nothing committed shows -1001 (librdkafka's "invalid offset")."""
+        probe = Consumer({"bootstrap.servers": self.bootstrap, "group.id": group or self.group})
+        try:
+            partitions = probe.list_topics(self.name, timeout=10).topics[self.name].partitions
+            committed = probe.committed([TopicPartition(self.name, p) for p in partitions], timeout=10)
+            return {
+                tp.partition: (tp.offset, probe.get_watermark_offsets(tp, timeout=10)[1]) for tp in committed
+            }
+        finally:
+            probe.close()
+
+    def all_committed(self, group=None) -> bool:
+        """Every message on the topic is committed by ``group`` (partitions never written excepted)."""
+        return all(end == 0 or committed == end for committed, end in self.positions(group).values())

@@ -1,0 +1,244 @@
+"""The Kafka consume loop every service runs: one topic, one consumer group, a table of handlers.
+
+    EventConsumer(topic=..., group_id=..., handlers={PRODUCT_CREATED: handle_product_event}).run_forever()
+
+The contract, for the handlers and for whoever runs the loop:
+
+- **At least once.** A message's offset is committed (synchronously) only after its handler returned,
+  so whatever the handler stored in its own database transaction is durable first. A crash, a kill or
+  a lost commit between the two makes the message arrive again, so a handler must be idempotent on
+  ``envelope.event_id`` (a dedup record or a unique constraint in the same transaction as its effect).
+  A handler returns False when there was nothing to do (seen before, or not for it); that is only logged.
+- **Nothing blocks a partition for ever.** A message that is not a valid envelope (``parse_envelope``
+  refuses it) is logged and its offset committed; so is a valid one whose event type has no handler
+  here (another consumer's business).
+- **Nothing is skipped because a dependency is down.** A handler that raises (database away), or a
+  commit that fails (Kafka away, a rebalance), rewinds the partition to the message and waits, doubling
+  the wait up to ``max_backoff_seconds``: the message is handled again, and committed, once things work.
+  Other partitions keep flowing; one partition's order (one key's order) is kept.
+- **Alive while Kafka is down.** librdkafka reconnects by itself; the loop keeps polling and touches its
+  heartbeat file (``shared.heartbeat``) on every poll, so a healthcheck tells a stuck loop from an
+  outage. A consumer the client reports as broken (a fatal error) is closed and made again.
+- **Stops cleanly** on SIGTERM/SIGINT (or ``stop()``): the message in hand is finished and committed,
+  then the consumer leaves its group.
+
+A shorter group session than librdkafka's 45 s default (``SESSION_TIMEOUT_MS``) bounds both how long a
+commit can block while the group coordinator is unreachable (the heartbeat file stays fresh within a
+30 s healthcheck) and how long a restarted consumer waits for the partitions of the one that was killed.
+"""
+
+import logging
+import re
+import signal
+import threading
+import time
+from collections.abc import Callable, Mapping
+
+from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
+from django.db import close_old_connections
+
+from shared import heartbeat
+from shared.correlation import clean_request_id, reset_request_id, set_request_id
+from shared.events import Envelope, InvalidEnvelope, parse_envelope
+from shared.messaging.kafka import make_consumer
+
+logger = logging.getLogger("shared.kafka_consumer")
+client_logger = logging.getLogger("shared.kafka_consumer.librdkafka")
+
+Handler = Callable[[Envelope], object]
+
+SESSION_TIMEOUT_MS = 10_000
+
+
+class EventConsumer:
+    """Consume ``topic`` as ``group_id``, each envelope handed to ``handlers[event_type]`` (the contract
+    is the module's). ``consumer_config`` adds to or overrides the librdkafka settings."""
+
+    def __init__(
+        self,
+        *,
+        topic: str,
+        group_id: str,
+        handlers: Mapping[str, Handler],
+        poll_seconds: float = 1.0,
+        max_backoff_seconds: float = 10.0,
+        heartbeat_file: str | None = None,
+        consumer_config: Mapping | None = None,
+    ):
+        self.topic = topic
+        self.group_id = group_id
+        self.handlers = dict(handlers)
+        self.poll_seconds = poll_seconds
+        self.max_backoff_seconds = max_backoff_seconds
+        self.heartbeat_file = heartbeat_file or heartbeat.DEFAULT_PATH
+        self.consumer_config = {
+            "session.timeout.ms": SESSION_TIMEOUT_MS,
+            # librdkafka's own log lines (connection failures...) as JSON log lines like ours.
+            "logger": client_logger,
+            **(consumer_config or {}),
+        }
+        self.stopping = threading.Event()
+        self._backoff = 0.0
+
+    def run_forever(self) -> None:
+        """Consume until SIGTERM/SIGINT (or ``stop()``), making the client again if it breaks."""
+        self._install_signal_handlers()
+        logger.info("consuming %s as %s", self.topic, self.group_id, extra=self._where())
+        while not self.stopping.is_set():
+            try:
+                self._consume_with_a_new_client()
+            except Exception as exc:  # a broken client or a bug: never a reason to stop consuming
+                logger.exception("kafka consumer failed, making it again: %s", exc, extra=self._where())
+                self._wait()
+        logger.info("consumer of %s stopped", self.topic, extra=self._where())
+
+    def stop(self, *_args) -> None:
+        self.stopping.set()
+
+    def process(self, consumer: Consumer, message: Message) -> bool:
+        """Handle one message and commit its offset; False when it was rewound to be read again."""
+        try:
+            envelope = parse_envelope(message.value())
+        except InvalidEnvelope as exc:
+            # It would fail the same way on every delivery: log it and move on.
+            logger.error(
+                "skipping invalid message at %s[%s]@%s: %s",
+                message.topic(),
+                message.partition(),
+                message.offset(),
+                exc,
+                extra={**self._position(message), "value": repr(message.value())[:500]},
+            )
+            return self._commit(consumer, message)
+        handler = self.handlers.get(envelope.event_type)
+        token = set_request_id(clean_request_id(envelope.correlation_id))
+        try:
+            if handler is None:
+                logger.info(
+                    "%s has no handler here; skipped", envelope.event_type, extra=self._about(envelope)
+                )
+                return self._commit(consumer, message)
+            try:
+                # A long-running loop has no requests to trigger Django's check; a connection broken
+                # by a database restart must not stay in use.
+                close_old_connections()
+                outcome = handler(envelope)
+            except Exception:
+                logger.exception(
+                    "could not handle %s %s; it will be read again",
+                    envelope.event_type,
+                    envelope.event_id,
+                    extra={**self._about(envelope), **self._position(message)},
+                )
+                self._rewind(consumer, message)
+                return False
+            committed = self._commit(consumer, message)
+            logger.info(
+                "%s %s%s",
+                envelope.event_type,
+                "nothing to do (seen before, or not for us)" if outcome is False else "handled",
+                "" if committed else "; not committed, it will be read again",
+                extra={**self._about(envelope), **self._position(message), "committed": committed},
+            )
+            return committed
+        finally:
+            reset_request_id(token)
+
+    def _consume_with_a_new_client(self) -> None:
+        consumer = make_consumer(self.group_id, **self.consumer_config)
+        try:
+            consumer.subscribe([self.topic])
+            self._consume(consumer)
+        finally:
+            self._close(consumer)
+
+    def _consume(self, consumer: Consumer) -> None:
+        while not self.stopping.is_set():
+            heartbeat.beat(self.heartbeat_file)  # alive, even while Kafka is down
+            message = consumer.poll(self.poll_seconds)
+            if message is None:
+                continue
+            error = message.error()
+            if error is not None:
+                if error.fatal():
+                    raise KafkaException(error)
+                logger.warning("kafka: %s", error, extra=self._where())
+                continue
+            self.process(consumer, message)
+
+    def _commit(self, consumer: Consumer, message: Message) -> bool:
+        try:
+            consumer.commit(message=message, asynchronous=False)
+        except KafkaException as exc:
+            # Kafka away (it blocks up to the session timeout) or the partition moved in a rebalance:
+            # the message is read again, here or by its next owner, and its handler finds it done.
+            logger.warning(
+                "could not commit %s[%s]@%s: %s",
+                message.topic(),
+                message.partition(),
+                message.offset(),
+                exc,
+                extra=self._position(message),
+            )
+            self._rewind(consumer, message)
+            return False
+        self._backoff = 0.0
+        return True
+
+    def _rewind(self, consumer: Consumer, message: Message) -> None:
+        """Poll ``message`` again after a pause that doubles while failures last."""
+        try:
+            consumer.seek(TopicPartition(message.topic(), message.partition(), message.offset()))
+        except KafkaException as exc:
+            # No longer ours (revoked in a rebalance): its next owner starts from the committed offset.
+            logger.info("could not rewind %s[%s]: %s", message.topic(), message.partition(), exc)
+        self._wait()
+
+    def _wait(self) -> None:
+        self._backoff = min(self.max_backoff_seconds, max(0.5, self._backoff * 2))
+        self.stopping.wait(self._backoff)
+
+    def _close(self, consumer: Consumer) -> None:
+        try:
+            consumer.close()  # leaves the group, so the partitions move on at once
+        except Exception as exc:
+            logger.warning("closing the kafka consumer failed: %s", exc, extra=self._where())
+
+    def _install_signal_handlers(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)
+
+    def _where(self) -> dict:
+        return {"topic": self.topic, "group": self.group_id}
+
+    @staticmethod
+    def _position(message: Message) -> dict:
+        return {"topic": message.topic(), "partition": message.partition(), "offset": message.offset()}
+
+    @staticmethod
+    def _about(envelope: Envelope) -> dict:
+        return {"event_id": envelope.event_id, "event_type": envelope.event_type}
+
+
+class _OncePerInterval(logging.Filter):
+    """Let each kind of librdkafka line through once per ``seconds``: while Kafka is down the client
+    reports the same refused connection some twenty times a second."""
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        self.seconds = seconds
+        self._last: dict[str, float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        kind = re.sub(r"\d+", "#", record.getMessage())  # ports, timings and counts vary
+        now = time.monotonic()
+        if now - self._last.get(kind, -self.seconds) < self.seconds:
+            return False
+        if len(self._last) > 1000:
+            self._last.clear()
+        self._last[kind] = now
+        return True
+
+
+client_logger.addFilter(_OncePerInterval(10.0))
