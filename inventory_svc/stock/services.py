@@ -206,25 +206,17 @@ def stock_release(*, order_id, actor="", correlation_id=None) -> OrderReservatio
     if order.status in SHIPPED_STATUSES:
         logger.warning("release of order %s ignored: its stock is %s", order_id, order.status)
         return order
-    released = _move_lines(
+    return _move_order(
         order,
         Reservation.Status.ACTIVE,
         Reservation.Status.RELEASED,
         Movement.Kind.RELEASED,
         reserved_sign=-1,
+        order_status=OrderReservation.Status.RELEASED,
+        event_type=names.INVENTORY_RELEASED,
         actor=actor,
         correlation_id=correlation_id,
     )
-    order.status = OrderReservation.Status.RELEASED
-    order.save(update_fields=["status", "updated_at"])
-    if released:
-        outbox.announce_order(
-            names.INVENTORY_RELEASED,
-            order_id=order_id,
-            data={"order_id": order_id, "items": released},
-            correlation_id=correlation_id,
-        )
-    return order
 
 
 @transaction.atomic
@@ -242,26 +234,18 @@ def stock_commit(*, order_id, actor="", correlation_id=None) -> OrderReservation
         if order.status not in SHIPPED_STATUSES:
             logger.warning("commit of order %s ignored: its reservation is %s", order_id, order.status)
         return order
-    shipped = _move_lines(
+    return _move_order(
         order,
         Reservation.Status.ACTIVE,
         Reservation.Status.COMMITTED,
         Movement.Kind.SHIPPED,
         quantity_sign=-1,
         reserved_sign=-1,
+        order_status=OrderReservation.Status.COMMITTED,
+        event_type=names.INVENTORY_COMMITTED,
         actor=actor,
         correlation_id=correlation_id,
     )
-    order.status = OrderReservation.Status.COMMITTED
-    order.save(update_fields=["status", "updated_at"])
-    if shipped:
-        outbox.announce_order(
-            names.INVENTORY_COMMITTED,
-            order_id=order_id,
-            data={"order_id": order_id, "items": shipped},
-            correlation_id=correlation_id,
-        )
-    return order
 
 
 @transaction.atomic
@@ -281,30 +265,44 @@ def stock_restock(*, order_id, actor="", correlation_id=None) -> OrderReservatio
         if order.status != OrderReservation.Status.RETURNED:
             logger.warning("restock of order %s ignored: its reservation is %s", order_id, order.status)
         return order
-    returned = _move_lines(
+    return _move_order(
         order,
         Reservation.Status.COMMITTED,
         Reservation.Status.RETURNED,
         Movement.Kind.RETURNED,
         quantity_sign=1,
+        order_status=OrderReservation.Status.RETURNED,
+        event_type=names.INVENTORY_RETURNED,
         actor=actor,
         correlation_id=correlation_id,
     )
-    order.status = OrderReservation.Status.RETURNED
-    order.save(update_fields=["status", "updated_at"])
-    if returned:
-        outbox.announce_order(
-            names.INVENTORY_RETURNED,
-            order_id=order_id,
-            data={"order_id": order_id, "items": returned},
-            correlation_id=correlation_id,
-        )
-    return order
 
 
 def _locked_order(order_id) -> OrderReservation | None:
     """The order's reservation under its row lock, taken before any item's (as every saga step does)."""
     return OrderReservation.objects.select_for_update().filter(order_id=order_id).first()
+
+
+def _move_order(order, from_status, to_status, kind, *, order_status, event_type, quantity_sign=0,
+                reserved_sign=0, actor="", correlation_id=None) -> OrderReservation:  # fmt: skip
+    """One step of a reservation's life (release, commit, restock): move its lines (``_move_lines``), set
+    the reservation's status, and announce ``event_type`` with the lines moved, if any."""
+    moved = _move_lines(
+        order,
+        from_status,
+        to_status,
+        kind,
+        quantity_sign=quantity_sign,
+        reserved_sign=reserved_sign,
+        actor=actor,
+        correlation_id=correlation_id,
+    )
+    order.status = order_status
+    order.save(update_fields=["status", "updated_at"])
+    if moved:
+        data = {"order_id": order.order_id, "items": moved}
+        outbox.announce_order(event_type, order_id=order.order_id, data=data, correlation_id=correlation_id)
+    return order
 
 
 def _move_lines(order, from_status, to_status, kind, *, quantity_sign=0, reserved_sign=0, actor="",
