@@ -1,20 +1,25 @@
 """How the OpenAPI schemas document the error answers (CONTRACT.md: DRF's shapes, the right status), so
 that a client, or the fuzzing suite, knows every status an operation can give.
 
-A view sets ``schema = ErrorDocumentingSchema()``: it adds the statuses that follow from the operation's
-shape (400 when it takes input, 401 when it reads a token, 403 when a permission can refuse, 404 when
-the path names an object). Statuses only some operations give (409, 429, 503) are declared on them with
-``error_responses(...)`` inside ``extend_schema(responses=...)``.
+``ErrorDocumentingSchema`` is every view's schema class (REST_FRAMEWORK's DEFAULT_SCHEMA_CLASS): it adds
+the statuses that follow from the operation's shape (400 when it takes input, 401 when it reads a token,
+403 when a permission can refuse, 404 when the path names an object), and marks the request bodies of
+``shared.strict`` serializers ``additionalProperties: false``. Statuses only some operations give (409,
+429, 503) are declared on them with ``error_responses(...)`` inside ``extend_schema(responses=...)``.
 """
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import force_instance
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
+from shared.strict import StrictFieldsMixin
+
 ERROR_DESCRIPTIONS = {
-    400: "Invalid input: `{field: [messages]}` or `{detail}`.",
+    400: "Invalid input: `{field: [messages]}` or `{detail}`. A body field or list query parameter the "
+    "operation does not declare is invalid too (named in the answer), as is a number outside its bounds.",
     401: "No token, or an invalid or expired one.",
     403: "The caller may not do this.",
     404: "No such object, or not the caller's.",
@@ -54,6 +59,12 @@ class ErrorDocumentingSchema(AutoSchema):
                 responses[str(code)] = self._get_response_for_code(error_response(code), str(code))
         operation["responses"] = dict(sorted(responses.items()))
         return operation
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(force_instance(serializer), StrictFieldsMixin):
+            schema["additionalProperties"] = False  # shared.strict refuses any other key
+        return schema
 
     def _implied_errors(self, operation) -> list[int]:
         parameters = operation.get("parameters", [])

@@ -1,5 +1,7 @@
 """Every read of stock."""
 
+import uuid
+
 from django.db.models import F, Q, QuerySet
 
 from stock.models import Item, Movement
@@ -22,6 +24,16 @@ def item_list(*, product_id=None, low_stock=None) -> QuerySet[Item]:
 
 def item_get(*, item_id) -> Item | None:
     return Item.objects.filter(id=item_id).first()
+
+
+def item_by_key(*, key: str) -> Item | None:
+    """The item whose id is ``key`` or, failing that, the item of the product whose id is ``key``.
+
+    Both are UUIDs, so they do not meet in practice; should they, the item id wins, so that an item's
+    own URL never changes meaning. Product ids are compared in their canonical (lower-case) form, the
+    one product_svc issues.
+    """
+    return item_get(item_id=key) or item_for_product(product_id=str(uuid.UUID(key)))
 
 
 def item_for_product(*, product_id) -> Item | None:

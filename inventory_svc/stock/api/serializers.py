@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from shared.pagination import PageQuerySerializer
+from shared.strict import StrictQuerySerializer, StrictSerializer
 from stock.models import Item, Movement
 
 
@@ -18,14 +20,14 @@ class ItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["product_name", "reserved", "is_active", "updated_at"]
 
 
-class ItemCreateSerializer(serializers.Serializer):
+class ItemCreateSerializer(StrictSerializer):
     product_id = serializers.CharField(max_length=64)
     sku = serializers.CharField(max_length=64)
     quantity = serializers.IntegerField(min_value=0, max_value=10_000_000)
     reorder_threshold = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False)
 
 
-class ItemAdjustSerializer(serializers.Serializer):
+class ItemAdjustSerializer(StrictSerializer):
     """PUT/PATCH of an item: the absolute new quantity, the threshold, the sku, and why."""
 
     sku = serializers.CharField(max_length=64, required=False)
@@ -34,7 +36,7 @@ class ItemAdjustSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ItemFilterSerializer(serializers.Serializer):
+class ItemFilterSerializer(PageQuerySerializer):
     product_id = serializers.CharField(max_length=64, required=False)
     low_stock = serializers.BooleanField(required=False, allow_null=True, default=None)
 
@@ -48,32 +50,32 @@ class MovementSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class LineSerializer(serializers.Serializer):
+class LineSerializer(StrictSerializer):
     product_id = serializers.CharField(max_length=64)
     quantity = serializers.IntegerField(min_value=1, max_value=1000)
 
 
-class ReserveSerializer(serializers.Serializer):
+class ReserveSerializer(StrictSerializer):
     order_id = serializers.CharField(max_length=64)
     items = LineSerializer(many=True, allow_empty=False, max_length=100)
 
 
-class ReleaseSerializer(serializers.Serializer):
+class ReleaseSerializer(StrictSerializer):
     order_id = serializers.CharField(max_length=64)
 
 
-class ReservationAnswerSerializer(serializers.Serializer):
+class ReservationAnswerSerializer(StrictSerializer):
     order_id = serializers.CharField()
     status = serializers.CharField()
     shortages = serializers.ListField(child=serializers.DictField(), required=False)
 
 
-class CheckQuerySerializer(serializers.Serializer):
+class CheckQuerySerializer(StrictQuerySerializer):
     product_id = serializers.CharField(max_length=64)
     quantity = serializers.IntegerField(min_value=1, max_value=1_000_000)
 
 
-class CheckAnswerSerializer(serializers.Serializer):
+class CheckAnswerSerializer(StrictSerializer):
     product_id = serializers.CharField()
     requested = serializers.IntegerField()
     available = serializers.IntegerField()

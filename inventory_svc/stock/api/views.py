@@ -13,13 +13,19 @@ from shared.auth.permissions import IsStaff, IsStaffOrService
 from shared.correlation import get_request_id
 from shared.errors import Conflict
 from shared.openapi import ErrorDocumentingSchema, error_responses
+from shared.pagination import PageQuerySerializer
 from shared.parsers import JSONParser
 from stock import selectors, services
 from stock.api import serializers
 from stock.errors import ItemExists, QuantityBelowReserved
 from stock.models import Item, OrderReservation
 
-_ITEM_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Inventory item id")
+_ITEM_ID = OpenApiParameter(
+    "id",
+    OpenApiTypes.UUID,
+    OpenApiParameter.PATH,
+    description="The inventory item's id, or its product's id (an item id wins should both match).",
+)
 
 
 def _actor(request):
@@ -37,7 +43,7 @@ class ItemViewSet(GenericViewSet):
     def list(self, request):
         query = serializers.ItemFilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.item_list(**query.validated_data))
+        page = self.paginate_queryset(selectors.item_list(**query.filters))
         return self.get_paginated_response(serializers.ItemSerializer(page, many=True).data)
 
     @extend_schema(
@@ -77,6 +83,7 @@ class ItemViewSet(GenericViewSet):
 
     @extend_schema(parameters=[_ITEM_ID], responses=serializers.MovementSerializer(many=True))
     def history(self, request, pk=None):
+        PageQuerySerializer(data=request.query_params).is_valid(raise_exception=True)
         page = self.paginate_queryset(selectors.item_history(item=self._get(pk)))
         return self.get_paginated_response(serializers.MovementSerializer(page, many=True).data)
 
@@ -96,7 +103,7 @@ class ItemViewSet(GenericViewSet):
         return Response(serializers.ItemSerializer(item).data)
 
     def _get(self, pk):
-        item = selectors.item_get(item_id=pk)
+        item = selectors.item_by_key(key=pk)
         if item is None:
             raise NotFound()
         return item

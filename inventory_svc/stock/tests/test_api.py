@@ -200,6 +200,48 @@ def test_the_product_name_is_read_only(staff_api, make_item, tmp_path):
 
     response = staff_api.patch(f"{URL}{item.id}", {"product_name": "Typed in"}, format="json")
 
-    assert response.status_code == 200 and response.json()["product_name"] == "Blue mug"
+    assert response.status_code == 400
+    assert response.json() == {
+        "product_name": ["Unknown field; this endpoint takes: quantity, reason, reorder_threshold, sku."]
+    }
+    item.refresh_from_db()
+    assert item.product_name == "Blue mug"
     schema = yaml.safe_load(validated_schema(tmp_path))
     assert schema["components"]["schemas"]["Item"]["properties"]["product_name"]["readOnly"] is True
+
+
+def test_an_item_is_found_by_its_product_id_too(staff_api, make_item):
+    product_id = str(uuid.uuid4())
+    item = make_item(product_id=product_id, quantity=7)
+
+    by_product = staff_api.get(f"{URL}{product_id.upper()}")
+    changed = staff_api.patch(f"{URL}{product_id}", {"quantity": 9, "reason": "count"}, format="json")
+    history = staff_api.get(f"{URL}{product_id}/history")
+
+    assert by_product.status_code == 200 and by_product.json()["id"] == str(item.id)
+    assert changed.status_code == 200 and changed.json()["quantity"] == 9
+    assert history.json()["results"][-1]["quantity_after"] == 9
+    assert staff_api.get(f"{URL}{uuid.uuid4()}").status_code == 404
+
+
+def test_an_item_id_wins_over_a_product_id_that_matches_it(staff_api, make_item):
+    first = make_item()
+    # A product whose id happens to be the first item's id: the first item's URL keeps meaning that item.
+    make_item(product_id=str(first.id))
+
+    assert staff_api.get(f"{URL}{first.id}").json()["product_id"] == first.product_id
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"limit": "101"}, {"limit": "0"}, {"limit": "100000000000000000000"}, {"offset": "-1"},
+     {"offset": "100000000000000000000"}, {"low_stock_only": "true"}],
+)  # fmt: skip
+def test_list_and_history_refuse_unknown_or_out_of_range_parameters(staff_api, make_item, query):
+    item = make_item()
+
+    for url in (URL, f"{URL}{item.id}/history"):
+        response = staff_api.get(url, query)
+
+        assert response.status_code == 400, url
+        assert set(response.json()) == set(query)

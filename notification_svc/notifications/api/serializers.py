@@ -3,6 +3,8 @@
 from rest_framework import serializers
 
 from notifications.models import Notification
+from shared.pagination import PageQuerySerializer
+from shared.strict import StrictSerializer
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -28,14 +30,14 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NotificationQuerySerializer(serializers.Serializer):
+class NotificationQuerySerializer(PageQuerySerializer):
     """The list's filters; an unknown value is a 400 naming the parameter."""
 
     status = serializers.ChoiceField(choices=Notification.Status.choices, required=False)
     kind = serializers.ChoiceField(choices=Notification.Kind.choices, required=False)
 
 
-class SendTestEmailSerializer(serializers.Serializer):
+class SendTestEmailSerializer(StrictSerializer):
     recipient = serializers.EmailField(max_length=254)
     subject = serializers.CharField(max_length=200, required=False, default="Test notification")
     message = serializers.CharField(

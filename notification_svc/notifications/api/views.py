@@ -42,7 +42,7 @@ class NotificationViewSet(GenericViewSet):
     def list(self, request):
         query = NotificationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.notification_list(**query.validated_data))
+        page = self.paginate_queryset(selectors.notification_list(**query.filters))
         return self.get_paginated_response(NotificationSerializer(page, many=True).data)
 
     @extend_schema(parameters=[_NOTIFICATION_ID], responses=NotificationSerializer)

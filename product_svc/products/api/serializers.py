@@ -7,6 +7,8 @@ from rest_framework import serializers
 
 from products.api.fields import JSONTextDictField, JSONTextFormMixin
 from products.repository import ORDERINGS
+from shared.pagination import PageQuerySerializer
+from shared.strict import StrictSerializer
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 ATTRIBUTE_KEY = re.compile(r"^[A-Za-z0-9_ -]{1,64}$")
@@ -15,7 +17,7 @@ INT64 = range(-(2**63), 2**63)  # the integers a BSON document holds
 TEXTAREA = {"base_template": "textarea.html"}  # the browsable API's form: a box for longer text
 
 
-class ProductSerializer(JSONTextFormMixin, serializers.Serializer):
+class ProductSerializer(JSONTextFormMixin, StrictSerializer):
     id = serializers.CharField(read_only=True)
     sku = serializers.RegexField(SKU_PATTERN, max_length=64)
     name = serializers.CharField(max_length=200)
@@ -70,7 +72,7 @@ class ProductWriteSerializer(ProductSerializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class ProductQuerySerializer(serializers.Serializer):
+class ProductQuerySerializer(PageQuerySerializer):
     """The list's query parameters; anything malformed is a 400 naming the parameter."""
 
     category = serializers.CharField(max_length=100, required=False)
@@ -80,8 +82,6 @@ class ProductQuerySerializer(serializers.Serializer):
     # ASCII only and sized for 100 ids of 36 characters, so the longest valid list still fits in a URL.
     ids = serializers.RegexField(r"^[A-Za-z0-9,-]+$", max_length=MAX_IDS * 37, required=False)
     ordering = serializers.ChoiceField(choices=sorted(ORDERINGS), required=False, default="-created_at")
-    limit = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)
-    offset = serializers.IntegerField(min_value=0, max_value=100_000, required=False, default=0)
 
     def validate_ids(self, value):
         ids = [item.strip() for item in value.split(",") if item.strip()]

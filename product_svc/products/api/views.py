@@ -4,7 +4,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.viewsets import ViewSet
@@ -16,7 +15,7 @@ from shared.auth.permissions import IsStaff
 from shared.errors import Conflict
 from shared.mongo import DocumentLocked
 from shared.openapi import ErrorDocumentingSchema, error_responses
-from shared.pagination import paginated
+from shared.pagination import Pagination, paginated
 from shared.parsers import JSON_AND_FORM_PARSERS
 
 
@@ -43,7 +42,7 @@ class ProductViewSet(ViewSet):
     # the schema documents JSON alone (PARSER_WHITELIST in config/settings.py).
     parser_classes = JSON_AND_FORM_PARSERS
     # Not used to paginate: it tells the schema that lists are the page shape shared.pagination answers.
-    pagination_class = LimitOffsetPagination
+    pagination_class = Pagination
 
     def get_serializer(self, *args, **kwargs):
         """The serializer of the current action, for the browsable API's HTML forms (DRF's ``ViewSet``
