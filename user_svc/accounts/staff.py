@@ -5,6 +5,9 @@ staff cookies (``shared.auth.staff``) instead of a session, then sends staff bac
 service that asked (``?next=``). When the access token has run out, the login page first tries the
 refresh cookie, so staff moving between admins are logged in again without typing anything. Logout
 revokes the refresh token and clears both cookies: every admin is logged out at once.
+
+The password check shares the API login's throttle (``accounts.login_throttle``): a throttled attempt
+shows the login page again with the reason, as a 429 with ``Retry-After``.
 """
 
 from contextlib import suppress
@@ -14,6 +17,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import rotate_token
 from django.template.response import TemplateResponse
@@ -22,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import tokens
 from accounts.errors import InvalidRefreshToken
+from accounts.login_throttle import LoginThrottled, login_attempt
 from shared.auth.staff import (
     ACCESS_COOKIE,
     REFRESH_COOKIE,
@@ -56,8 +61,24 @@ def _rotate_from_cookie(request) -> dict | None:
     return pair
 
 
+class StaffLoginForm(AdminAuthenticationForm):
+    """Django's admin login form, counting each password check in the login throttle first."""
+
+    retry_after: int | None = None
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username is not None and password:  # what AuthenticationForm.clean checks a password for
+            try:
+                login_attempt(self.request, email=username)
+            except LoginThrottled as exc:
+                self.retry_after = exc.wait
+                raise ValidationError(str(exc), code="throttled") from None
+        return super().clean()
+
+
 class StaffLoginView(LoginView):
-    authentication_form = AdminAuthenticationForm
+    authentication_form = StaffLoginForm
     template_name = "admin/login.html"
 
     def get(self, request, *args, **kwargs):
@@ -75,6 +96,13 @@ class StaffLoginView(LoginView):
         rotate_token(self.request)  # a new CSRF secret with the new identity, as django.contrib.auth.login
         user_logged_in.send(sender=type(user), request=self.request, user=user)  # last_login
         return _with_cookies(HttpResponseRedirect(self.get_success_url()), self.request, pair)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.retry_after is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response
 
     def get_default_redirect_url(self):
         return reverse("admin:index")

@@ -24,7 +24,8 @@ INSTALLED_APPS = [
 AUTH_USER_MODEL = "accounts.User"
 # The staff cookie maps to the account row (so a lost staff flag counts at once); passwords for the login.
 AUTHENTICATION_BACKENDS = ["accounts.backends.StaffTokenBackend", "django.contrib.auth.backends.ModelBackend"]
-globals().update(service_scope(SERVICE_NAME))
+_scope = service_scope(SERVICE_NAME)
+globals().update(_scope)
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
     "TITLE": "user_svc API",
@@ -47,11 +48,17 @@ AUTH_PASSWORD_VALIDATORS = [
 
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    # Counted in Redis (the default cache). Per account: slows guessing one account's password.
-    "DEFAULT_THROTTLE_RATES": {
-        "login_account": env.str("LOGIN_RATE_PER_ACCOUNT", "5/min"),
-        "login_address": env.str("LOGIN_RATE_PER_ADDRESS", "30/min"),
-    },
     # The gateway is the one proxy in front: the client address is the last X-Forwarded-For hop it adds.
     "NUM_PROXIES": 1,
+}
+
+# The login throttle of every path that checks a password (accounts.login_throttle): per account, so
+# guessing one account's password is slowed whatever the source; per client address, so one client
+# cannot sweep accounts. Counted in Redis; in each process's memory while Redis does not answer.
+LOGIN_RATE_PER_ACCOUNT = env.str("LOGIN_RATE_PER_ACCOUNT", "5/min")
+LOGIN_RATE_PER_ADDRESS = env.str("LOGIN_RATE_PER_ADDRESS", "30/min")
+LOGIN_THROTTLE_CACHES = ("default", "local")  # (shared, this process's fallback): accounts.fallback_cache
+CACHES = {
+    **_scope["CACHES"],
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "user-local"},
 }

@@ -4,6 +4,7 @@ can set ``is_staff``, ``is_active``, ``id`` or ``user``."""
 from rest_framework import serializers
 
 from accounts.models import Address, User
+from shared.strict import StrictSerializer
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -22,7 +23,9 @@ class RegisterSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(StrictSerializer):
+    """The platform's own login body (the OAuth2 form is accounts.api.oauth2's)."""
+
     email = serializers.CharField(max_length=254)
     password = serializers.CharField(trim_whitespace=False, max_length=128)
 
@@ -32,7 +35,9 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
-class RefreshSerializer(serializers.Serializer):
+class RefreshSerializer(StrictSerializer):
+    """A refresh token, to exchange (refresh) or to revoke (logout)."""
+
     refresh = serializers.CharField(max_length=4096)
 
 

@@ -1,9 +1,10 @@
 """HTTP views of user_svc: parse, call one service or selector, serialize."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import AuthenticationFailed, NotFound, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, NotFound, Throttled, ValidationError
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,8 +12,7 @@ from rest_framework.viewsets import GenericViewSet
 from rest_framework_simplejwt.exceptions import InvalidToken
 
 from accounts import selectors, services, tokens
-from accounts.api import serializers
-from accounts.api.throttles import LoginAccountThrottle, LoginAddressThrottle
+from accounts.api import oauth2, serializers
 from accounts.errors import (
     AddressRuleBroken,
     EmailAlreadyRegistered,
@@ -20,10 +20,11 @@ from accounts.errors import (
     InvalidRefreshToken,
     WrongPassword,
 )
+from accounts.login_throttle import LoginThrottled, login_attempt
 from accounts.models import Address
 from shared.auth.permissions import IsPerson, IsStaffOrService
 from shared.errors import Conflict
-from shared.openapi import ErrorDocumentingSchema, error_responses
+from shared.openapi import ErrorDocumentingSchema, error_response, error_responses
 from shared.parsers import JSONParser
 
 
@@ -60,39 +61,97 @@ class RegisterView(PublicView):
         return Response(serializers.UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
+# The token endpoints take the platform's JSON body or RFC 6749's form (accounts.api.oauth2); the answer
+# has the shape of the request's form.
+TOKEN_ANSWER = PolymorphicProxySerializer(
+    component_name="TokenAnswer",
+    serializers=[serializers.TokenPairSerializer, oauth2.OAuth2TokenSerializer],
+    resource_type_field_name=None,
+)
+TOKEN_BAD_REQUEST = error_response(
+    400,
+    "JSON body: `{field: [messages]}`. Form: RFC 6749's `{error, error_description}`, with `error` one of "
+    "`invalid_request` (a field missing, malformed or unknown), `unsupported_grant_type`, `invalid_scope` "
+    "and `invalid_grant` (wrong credentials, or a refresh token invalid, expired or used).",
+)
+
+
 class LoginView(PublicView):
-    throttle_classes = [LoginAccountThrottle, LoginAddressThrottle]
+    """Log in with the account's email and password: a JSON body `{email, password}` answered
+    `{access, refresh}`, or the OAuth2 password grant form (`grant_type=password&username=<email>&password=`)
+    answered `{access_token, token_type, expires_in, refresh_token}`. Every attempt counts against the
+    account's and the client address's login limits, shared with the staff login."""
+
+    parser_classes = [JSONParser, FormParser]
 
     @extend_schema(
-        request=serializers.LoginSerializer,
-        responses={200: serializers.TokenPairSerializer, **error_responses(401, 429)},
+        request={
+            "application/json": serializers.LoginSerializer,
+            oauth2.FORM_MEDIA_TYPE: oauth2.PasswordGrantSerializer,
+        },
+        responses={
+            200: TOKEN_ANSWER,
+            400: TOKEN_BAD_REQUEST,
+            401: error_response(401, "JSON body: wrong or unknown credentials, or an inactive account."),
+            **error_responses(429),
+        },
     )
     def post(self, request):
-        payload = serializers.LoginSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        form = oauth2.is_form(request)
+        if form:
+            credentials = oauth2.password_grant(request)
+        else:
+            payload = serializers.LoginSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            credentials = payload.validated_data
         try:
-            pair = services.user_login(**payload.validated_data)
+            login_attempt(request, email=credentials["email"])
+        except LoginThrottled as exc:
+            raise Throttled(wait=exc.wait) from None
+        try:
+            pair = services.user_login(**credentials)
         except InvalidCredentials as exc:
-            raise AuthenticationFailed(str(exc)) from None
-        return Response(pair)
+            raise (oauth2.invalid_grant(str(exc)) if form else AuthenticationFailed(str(exc))) from None
+        return oauth2.token_response(pair) if form else Response(pair, headers=oauth2.NO_STORE)
 
 
 class RefreshView(PublicView):
+    """Exchange a refresh token for a new pair (the used one is refused from now on): a JSON body
+    `{refresh}` answered `{access, refresh}`, or the OAuth2 refresh grant form
+    (`grant_type=refresh_token&refresh_token=`) answered `{access_token, token_type, expires_in,
+    refresh_token}`."""
+
+    parser_classes = [JSONParser, FormParser]
+
     @extend_schema(
-        request=serializers.RefreshSerializer,
-        responses={200: serializers.TokenPairSerializer, **error_responses(401)},
+        request={
+            "application/json": serializers.RefreshSerializer,
+            oauth2.FORM_MEDIA_TYPE: oauth2.RefreshGrantSerializer,
+        },
+        responses={
+            200: TOKEN_ANSWER,
+            400: TOKEN_BAD_REQUEST,
+            401: error_response(401, "JSON body: the refresh token is invalid, expired or already used."),
+        },
     )
     def post(self, request):
-        payload = serializers.RefreshSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        form = oauth2.is_form(request)
+        if form:
+            refresh = oauth2.refresh_grant(request)
+        else:
+            payload = serializers.RefreshSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            refresh = payload.validated_data["refresh"]
         try:
-            pair = tokens.tokens_rotate(refresh=payload.validated_data["refresh"])
+            pair = tokens.tokens_rotate(refresh=refresh)
         except InvalidRefreshToken as exc:
-            raise InvalidToken(str(exc)) from None
-        return Response(pair)
+            raise (oauth2.invalid_grant(str(exc)) if form else InvalidToken(str(exc))) from None
+        return oauth2.token_response(pair) if form else Response(pair, headers=oauth2.NO_STORE)
 
 
 class LogoutView(PublicView):
+    """Log out: the refresh token `{refresh}` is refused from now on."""
+
     @extend_schema(request=serializers.RefreshSerializer, responses={204: None, **error_responses(401)})
     def post(self, request):
         payload = serializers.RefreshSerializer(data=request.data)
