@@ -25,6 +25,7 @@ from accounts.models import Address
 from shared.auth.permissions import IsPerson, IsStaffOrService
 from shared.errors import Conflict
 from shared.openapi import ErrorDocumentingSchema, error_response, error_responses
+from shared.pagination import PageQuerySerializer
 from shared.parsers import JSONParser
 
 
@@ -223,6 +224,7 @@ class AddressViewSet(GenericViewSet):
     queryset = Address.objects.none()  # for the schema; every read goes through selectors
 
     def list(self, request):
+        PageQuerySerializer(data=request.query_params).is_valid(raise_exception=True)
         page = self.paginate_queryset(selectors.address_list(user=_current_user(request)))
         return self.get_paginated_response(serializers.AddressSerializer(page, many=True).data)
 
