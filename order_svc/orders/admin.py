@@ -175,8 +175,16 @@ class OrderAdmin(RepositoryAdmin):
         if not address:
             return None
         place = " ".join(part for part in (address.get("postal_code"), address.get("city")) if part)
-        parts = (address.get("line1"), address.get("line2"), place, address.get("country"))
+        parts = (
+            address.get("line1"),
+            address.get("line2"),
+            place,
+            address.get("region"),
+            address.get("country"),
+        )
         text = ", ".join(part for part in parts if part)
+        if address.get("phone"):
+            text = f"{text}; phone {address['phone']}"
         return f"{address['label']}: {text}" if address.get("label") else text
 
     def shortage_summary(self, order):

@@ -8,7 +8,7 @@ from accounts.models import Address, User
 class AddressInline(admin.TabularInline):
     model = Address
     extra = 0
-    fields = ["label", "line1", "line2", "city", "postal_code", "country", "is_default"]
+    fields = ["label", "line1", "line2", "city", "region", "postal_code", "country", "phone", "is_default"]
 
 
 @admin.register(User)
@@ -16,12 +16,12 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active"]
-    search_fields = ["email", "first_name", "last_name"]
+    search_fields = ["email", "first_name", "last_name", "phone"]
     readonly_fields = ["id", "date_joined", "last_login", "updated_at"]
     inlines = [AddressInline]
     fieldsets = (
         (None, {"fields": ("id", "email", "password")}),
-        (_("Personal info"), {"fields": ("first_name", "last_name")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "phone")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -33,7 +33,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Address)
 class AddressAdmin(admin.ModelAdmin):
-    list_display = ["user", "label", "city", "country", "is_default"]
+    list_display = ["user", "label", "city", "region", "country", "phone", "is_default"]
     list_filter = ["country", "is_default"]
-    search_fields = ["user__email", "line1", "city", "postal_code"]
+    search_fields = ["user__email", "line1", "city", "postal_code", "phone"]
     raw_id_fields = ["user"]

@@ -4,10 +4,20 @@ import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from shared.postal import (
+    PHONE_MAX_LENGTH,
+    REGION_MAX_LENGTH,
+    PostalError,
+    country_code,
+    phone_e164,
+    region_code,
+)
 
 
 def normalize_email(email):
@@ -40,6 +50,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True, max_length=254)
     first_name = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=150, blank=True)
+    phone = models.CharField(
+        max_length=PHONE_MAX_LENGTH, blank=True, help_text="E.164, e.g. +14155552671 (shared.postal)."
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can use staff-only endpoints and the admin.")
     date_joined = models.DateTimeField(default=timezone.now)
@@ -60,9 +73,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = normalize_email(self.email)
+        try:
+            self.phone = phone_e164(self.phone)
+        except PostalError as exc:
+            raise ValidationError({"phone": str(exc)}) from None
 
 
-country_code = RegexValidator(r"^[A-Z]{2}$", "Use the two-letter ISO 3166-1 country code, e.g. DE.")
+country_code_format = RegexValidator(r"^[A-Z]{2}$", "Use the two-letter ISO 3166-1 country code, e.g. DE.")
 
 
 class Address(models.Model):
@@ -72,8 +89,16 @@ class Address(models.Model):
     line1 = models.CharField(max_length=200)
     line2 = models.CharField(max_length=200, blank=True)
     city = models.CharField(max_length=100)
+    region = models.CharField(
+        max_length=REGION_MAX_LENGTH,
+        blank=True,
+        help_text="ISO 3166-2 code (US-CA) where the country has subdivisions, else free text.",
+    )
     postal_code = models.CharField(max_length=20)
-    country = models.CharField(max_length=2, validators=[country_code])
+    country = models.CharField(max_length=2, validators=[country_code_format])
+    phone = models.CharField(
+        max_length=PHONE_MAX_LENGTH, blank=True, help_text="E.164, e.g. +14155552671 (shared.postal)."
+    )
     is_default = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -90,3 +115,20 @@ class Address(models.Model):
 
     def __str__(self):
         return f"{self.label or self.line1}, {self.city} ({self.user})"
+
+    def clean(self):
+        """Apply shared.postal's rules, as the API does, to every way in (the admin's forms too)."""
+        super().clean()
+        errors = {}
+        try:
+            self.country = country_code(self.country)
+        except PostalError as exc:
+            errors["country"] = str(exc)
+        else:
+            for name, rule in (("region", region_code), ("phone", phone_e164)):
+                try:
+                    setattr(self, name, rule(getattr(self, name), country=self.country))
+                except PostalError as exc:
+                    errors[name] = str(exc)
+        if errors:
+            raise ValidationError(errors)

@@ -11,10 +11,13 @@ from accounts.tokens import tokens_issue, tokens_revoke_all
 MAX_ADDRESSES_PER_USER = 20
 
 
-def user_register(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
+def user_register(
+    *, email: str, password: str, first_name: str = "", last_name: str = "", phone: str = ""
+) -> User:
     """Create an account. Raises django ValidationError for a weak password (one message per failed
-    rule) and EmailAlreadyRegistered for a taken address, whatever its letter case."""
-    user = User(email=normalize_email(email), first_name=first_name, last_name=last_name)
+    rule) and EmailAlreadyRegistered for a taken address, whatever its letter case. ``phone`` is E.164
+    (the API normalises it with shared.postal)."""
+    user = User(email=normalize_email(email), first_name=first_name, last_name=last_name, phone=phone)
     validate_password(password, user=user)
     if User.objects.filter(email=user.email).exists():
         raise EmailAlreadyRegistered()
@@ -34,12 +37,16 @@ def user_login(*, email: str, password: str) -> dict[str, str]:
     return tokens_issue(user=user)
 
 
-def user_update_profile(*, user: User, first_name: str | None = None, last_name: str | None = None) -> User:
+def user_update_profile(
+    *, user: User, first_name: str | None = None, last_name: str | None = None, phone: str | None = None
+) -> User:
     if first_name is not None:
         user.first_name = first_name
     if last_name is not None:
         user.last_name = last_name
-    user.save(update_fields=["first_name", "last_name", "updated_at"])
+    if phone is not None:
+        user.phone = phone
+    user.save(update_fields=["first_name", "last_name", "phone", "updated_at"])
     return user
 
 

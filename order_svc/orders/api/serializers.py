@@ -5,6 +5,8 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from orders.services import MAX_QUANTITY, REQUESTABLE, STATUSES
+from shared.postal import CountryField, PhoneField, RegionField, validate_postal
+from shared.strict import StrictSerializer
 
 MAX_LINES = 100
 
@@ -15,9 +17,32 @@ class LineInSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
 
 
+class ShippingAddressSerializer(StrictSerializer):
+    """An address as user_svc's addresses have it (same fields, limits and shared.postal rules), given
+    inline or snapshotted from the caller's saved address; ``id`` is the saved address's, null inline."""
+
+    id = serializers.CharField(read_only=True, allow_null=True)
+    label = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100)
+    region = RegionField(default="")
+    postal_code = serializers.CharField(max_length=20)
+    country = CountryField()
+    phone = PhoneField(in_address=True, default="")
+
+    def validate(self, attrs):
+        return validate_postal(attrs)
+
+
 class OrderCreateSerializer(serializers.Serializer):
     items = LineInSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
     shipping_address_id = serializers.RegexField(r"^[A-Za-z0-9-]{1,64}$", required=False, allow_null=True)
+    shipping_address = ShippingAddressSerializer(
+        required=False,
+        allow_null=True,
+        help_text="The address itself, instead of shipping_address_id (a saved address): not both.",
+    )
 
 
 class LineSerializer(serializers.Serializer):
@@ -60,7 +85,7 @@ class OrderSerializer(serializers.Serializer):
     items = LineSerializer(many=True)
     total = serializers.DecimalField(max_digits=16, decimal_places=2)
     currency = serializers.CharField()
-    shipping_address = serializers.DictField(allow_null=True)
+    shipping_address = ShippingAddressSerializer(allow_null=True)
     failure_reason = serializers.CharField(allow_null=True)
     shortages = serializers.ListField(child=serializers.DictField())
     status_history = HistorySerializer(many=True)

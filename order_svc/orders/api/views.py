@@ -122,6 +122,7 @@ class OrderViewSet(ViewSet):
             user_token=_bearer(request),
             items=payload.validated_data["items"],
             shipping_address_id=payload.validated_data.get("shipping_address_id"),
+            shipping_address=payload.validated_data.get("shipping_address"),
             idempotency_key=key,
             customer_email=request.user.email,
         )

@@ -12,6 +12,11 @@ from orders.statuses import PENDING
 from shared.mongo import cents, from_cents, now_ms
 
 MAX_QUANTITY = 1000
+# An order's shipping address: the fields of user_svc's addresses (and their shared.postal rules).
+ADDRESS_FIELDS = ("label", "line1", "line2", "city", "region", "postal_code", "country", "phone")
+BOTH_ADDRESSES = (
+    "Give shipping_address_id (a saved address) or shipping_address (the address itself), not both."
+)
 
 
 def merge_lines(items) -> "OrderedDict[str, int]":
@@ -25,8 +30,10 @@ def merge_lines(items) -> "OrderedDict[str, int]":
     return merged
 
 
-def _fingerprint(lines, shipping_address_id) -> str:
-    canonical = json.dumps([sorted(lines.items()), shipping_address_id or ""], separators=(",", ":"))
+def _fingerprint(lines, shipping) -> str:
+    """What makes two requests "the same" for an Idempotency-Key: the merged lines and the address (an id
+    or the inline address)."""
+    canonical = json.dumps([sorted(lines.items()), shipping or ""], separators=(",", ":"), sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -36,18 +43,27 @@ def order_create(
     user_token: str,
     items: list[dict],
     shipping_address_id=None,
+    shipping_address: dict | None = None,
     idempotency_key=None,
     customer_email: str | None = None,
 ) -> tuple[dict, bool]:
     """Create a pending order with its reserve command; return ``(order, created)``. ``customer_email``
     (the caller's, from the access token) is kept on the order so staff can find it by email.
 
+    The shipping address is one of the caller's saved addresses (``shipping_address_id``, read from
+    user_svc with the caller's token) or ``shipping_address``, the address itself, already checked by
+    the API (shared.postal's rules); giving both is refused (InvalidOrder), neither leaves it null.
+    Either way the order keeps a snapshot, so a later change of the saved address does not move it.
+
     With an ``idempotency_key`` already used by this user for the same request, return the first order
     and ``created=False`` without calling anyone; for another request, raise IdempotencyKeyReused.
     Raise InactiveUser, InvalidOrder, or shared.http.DependencyUnavailable.
     """
+    if shipping_address_id and shipping_address:
+        raise InvalidOrder({"shipping_address": [BOTH_ADDRESSES]})
     lines = merge_lines(items)
-    fingerprint = _fingerprint(lines, shipping_address_id)
+    inline = _address_snapshot(shipping_address) if shipping_address else None
+    fingerprint = _fingerprint(lines, shipping_address_id or inline)
     idempotency = f"{user_id}:{idempotency_key}" if idempotency_key else None
     order_id = _order_id(idempotency)
     if idempotency:
@@ -63,11 +79,12 @@ def order_create(
     currencies = {products[product_id]["currency"] for product_id in lines}
     if len(currencies) > 1:
         raise InvalidOrder({"items": ["All products of an order must be priced in one currency."]})
-    address = None
+    snapshot = inline
     if shipping_address_id:
         address = dependencies.address_get(str(shipping_address_id), user_token=user_token)
         if address is None:
             raise InvalidOrder({"shipping_address_id": ["No such address of yours."]})
+        snapshot = _address_snapshot(address, address_id=address.get("id"))
 
     moment = now_ms()
     order_lines = []
@@ -92,7 +109,7 @@ def order_create(
         "items": order_lines,
         "total_cents": sum(line["line_total_cents"] for line in order_lines),
         "currency": currencies.pop(),
-        "shipping_address": _address_snapshot(address),
+        "shipping_address": snapshot,
         "failure_reason": None,
         "shortages": [],
         "status_history": [
@@ -141,8 +158,7 @@ def _check_products(lines, products):
         raise InvalidOrder({"items": [f"Product not available: {', '.join(inactive)}."]})
 
 
-def _address_snapshot(address):
-    if address is None:
-        return None
-    fields = ("id", "label", "line1", "line2", "city", "postal_code", "country")
-    return {field: address.get(field) for field in fields}
+def _address_snapshot(address: dict, *, address_id=None) -> dict:
+    """The order's copy of an address: ``id`` (the saved address's; None for an inline one) and the
+    ADDRESS_FIELDS, blank where absent."""
+    return {"id": address_id, **{field: address.get(field) or "" for field in ADDRESS_FIELDS}}

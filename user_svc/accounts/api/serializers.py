@@ -4,15 +4,16 @@ can set ``is_staff``, ``is_active``, ``id`` or ``user``."""
 from rest_framework import serializers
 
 from accounts.models import Address, User
-from shared.strict import StrictSerializer
+from shared.postal import CountryField, PhoneField, RegionField, validate_postal
 
 
 class UserSerializer(serializers.ModelSerializer):
     id = serializers.CharField(read_only=True)
+    phone = PhoneField()
 
     class Meta:
         model = User
-        fields = ["id", "email", "first_name", "last_name", "is_staff", "date_joined"]
+        fields = ["id", "email", "first_name", "last_name", "phone", "is_staff", "date_joined"]
         read_only_fields = ["email", "is_staff", "date_joined"]
 
 
@@ -21,11 +22,10 @@ class RegisterSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    phone = PhoneField(default="")
 
 
-class LoginSerializer(StrictSerializer):
-    """The platform's own login body (the OAuth2 form is accounts.api.oauth2's)."""
-
+class LoginSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254)
     password = serializers.CharField(trim_whitespace=False, max_length=128)
 
@@ -35,9 +35,7 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
-class RefreshSerializer(StrictSerializer):
-    """A refresh token, to exchange (refresh) or to revoke (logout)."""
-
+class RefreshSerializer(serializers.Serializer):
     refresh = serializers.CharField(max_length=4096)
 
 
@@ -48,10 +46,27 @@ class PasswordChangeSerializer(serializers.Serializer):
 
 class AddressSerializer(serializers.ModelSerializer):
     id = serializers.CharField(read_only=True)
+    region = RegionField()
+    country = CountryField()
+    phone = PhoneField(in_address=True)
 
     class Meta:
         model = Address
-        fields = ["id", "label", "line1", "line2", "city", "postal_code", "country", "is_default"]
+        fields = [
+            "id",
+            "label",
+            "line1",
+            "line2",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+            "phone",
+            "is_default",
+        ]
+
+    def validate(self, attrs):
+        return validate_postal(attrs, current=self.instance)
 
 
 class VerificationSerializer(serializers.Serializer):

@@ -22,7 +22,8 @@ def test_the_first_address_becomes_the_default(user_client, user):
     assert response.status_code == 201
     body = response.json()
     assert body["is_default"] is True
-    assert set(body) == {"id", "label", "line1", "line2", "city", "postal_code", "country", "is_default"}
+    fields = {"id", "label", "line1", "line2", "city", "region", "postal_code", "country", "phone"}
+    assert set(body) == fields | {"is_default"}
 
 
 def test_a_new_default_replaces_the_old_one(user_client, user):
