@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.models import Address, User
 from shared.postal import CountryField, PhoneField, RegionField, validate_postal
+from shared.strict import StrictSerializer
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -25,7 +26,9 @@ class RegisterSerializer(serializers.Serializer):
     phone = PhoneField(default="")
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(StrictSerializer):
+    """The platform's own login body (the OAuth2 form is accounts.api.oauth2's)."""
+
     email = serializers.CharField(max_length=254)
     password = serializers.CharField(trim_whitespace=False, max_length=128)
 
@@ -35,7 +38,9 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
-class RefreshSerializer(serializers.Serializer):
+class RefreshSerializer(StrictSerializer):
+    """A refresh token, to exchange (refresh) or to revoke (logout)."""
+
     refresh = serializers.CharField(max_length=4096)
 
 
