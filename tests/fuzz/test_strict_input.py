@@ -72,7 +72,8 @@ def _call(fuzzer, service, method, path, *, params=None, json=None) -> requests.
         headers = account.headers
     known = fuzzer.known_ids.get(service, {})
     url = GATEWAY + path.format(**known)
-    return requests.request(method, url, params=params, json=json, headers=headers, timeout=10)
+    # A full page of every order is slow on FerretDB's SQLite backend (issue 22): a generous timeout.
+    return requests.request(method, url, params=params, json=json, headers=headers, timeout=60)
 
 
 def _assert_refused(response, *names):

@@ -64,7 +64,7 @@ class ReleaseSerializer(StrictSerializer):
     order_id = serializers.CharField(max_length=64)
 
 
-class ReservationAnswerSerializer(StrictSerializer):
+class ReservationAnswerSerializer(serializers.Serializer):
     order_id = serializers.CharField()
     status = serializers.CharField()
     shortages = serializers.ListField(child=serializers.DictField(), required=False)
@@ -75,7 +75,7 @@ class CheckQuerySerializer(StrictQuerySerializer):
     quantity = serializers.IntegerField(min_value=1, max_value=1_000_000)
 
 
-class CheckAnswerSerializer(StrictSerializer):
+class CheckAnswerSerializer(serializers.Serializer):
     product_id = serializers.CharField()
     requested = serializers.IntegerField()
     available = serializers.IntegerField()

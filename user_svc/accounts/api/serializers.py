@@ -5,10 +5,10 @@ from rest_framework import serializers
 
 from accounts.models import Address, User
 from shared.postal import CountryField, PhoneField, RegionField, validate_postal
-from shared.strict import StrictSerializer
+from shared.strict import StrictModelSerializer, StrictSerializer
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(StrictModelSerializer):
     id = serializers.CharField(read_only=True)
     phone = PhoneField()
 
@@ -18,7 +18,7 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ["email", "is_staff", "date_joined"]
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(StrictSerializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
@@ -44,12 +44,12 @@ class RefreshSerializer(StrictSerializer):
     refresh = serializers.CharField(max_length=4096)
 
 
-class PasswordChangeSerializer(serializers.Serializer):
+class PasswordChangeSerializer(StrictSerializer):
     old_password = serializers.CharField(trim_whitespace=False, max_length=128)
     new_password = serializers.CharField(trim_whitespace=False, max_length=128)
 
 
-class AddressSerializer(serializers.ModelSerializer):
+class AddressSerializer(StrictModelSerializer):
     id = serializers.CharField(read_only=True)
     region = RegionField()
     country = CountryField()

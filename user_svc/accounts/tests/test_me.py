@@ -12,14 +12,22 @@ def test_me_shows_the_caller(user_client, user):
     assert response.json()["email"] == "ann@example.com"
 
 
-def test_patch_changes_names_only(user_client, user):
+def test_a_patch_naming_fields_it_may_not_change_is_refused_whole(user_client, user):
     response = user_client.patch(
         URL, {"first_name": "Annie", "email": "x@example.com", "is_staff": True, "id": "other"}, format="json"
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert response.json() == {name: ["This field is read-only."] for name in ("email", "id", "is_staff")}
+    before = user.first_name
     user.refresh_from_db()
-    assert (user.first_name, user.email, user.is_staff) == ("Annie", "ann@example.com", False)
+    assert (user.first_name, user.email, user.is_staff) == (before, "ann@example.com", False)
+
+
+def test_patch_changes_names(user_client, user):
+    assert user_client.patch(URL, {"first_name": "Annie"}, format="json").status_code == 200
+    user.refresh_from_db()
+    assert user.first_name == "Annie"
 
 
 def test_put_replaces_the_names(user_client, user):
