@@ -5,13 +5,14 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from orders.services import MAX_QUANTITY, REQUESTABLE, STATUSES
+from shared.pagination import PageQuerySerializer
 from shared.postal import CountryField, PhoneField, RegionField, validate_postal
 from shared.strict import StrictSerializer
 
 MAX_LINES = 100
 
 
-class LineInSerializer(serializers.Serializer):
+class LineInSerializer(StrictSerializer):
     # product_svc ids are uuid strings; its ids filter takes at most 36 characters per id.
     product_id = serializers.RegexField(r"^[A-Za-z0-9-]{1,36}$")
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
@@ -35,7 +36,7 @@ class ShippingAddressSerializer(StrictSerializer):
         return validate_postal(attrs)
 
 
-class OrderCreateSerializer(serializers.Serializer):
+class OrderCreateSerializer(StrictSerializer):
     items = LineInSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
     shipping_address_id = serializers.RegexField(r"^[A-Za-z0-9-]{1,64}$", required=False, allow_null=True)
     shipping_address = ShippingAddressSerializer(
@@ -100,7 +101,7 @@ class OrderSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class StatusChangeSerializer(serializers.Serializer):
+class StatusChangeSerializer(StrictSerializer):
     # Only what a status request sets; confirmed/failed (the saga), paid (a payment) and refunded (a
     # refund) are answered 409 by the view, naming what sets them.
     status = serializers.ChoiceField(choices=REQUESTABLE)
@@ -110,7 +111,7 @@ class StatusChangeSerializer(serializers.Serializer):
 _MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
 
 
-class PaymentCreateSerializer(serializers.Serializer):
+class PaymentCreateSerializer(StrictSerializer):
     amount = serializers.DecimalField(**_MONEY, help_text='A decimal string, e.g. "19.99".')
     currency = serializers.RegexField(r"^[A-Za-z]{3}$", help_text="ISO 4217, e.g. USD.")
     reference = serializers.RegexField(
@@ -123,7 +124,7 @@ class PaymentCreateSerializer(serializers.Serializer):
         return value.upper()
 
 
-class RefundCreateSerializer(serializers.Serializer):
+class RefundCreateSerializer(StrictSerializer):
     amount = serializers.DecimalField(**_MONEY, help_text="The paid sum: only full refunds are supported.")
     reason = serializers.CharField(max_length=500)
     restock = serializers.BooleanField(
@@ -133,8 +134,6 @@ class RefundCreateSerializer(serializers.Serializer):
     )
 
 
-class OrderQuerySerializer(serializers.Serializer):
+class OrderQuerySerializer(PageQuerySerializer):
     status = serializers.ChoiceField(choices=STATUSES, required=False)
     user_id = serializers.RegexField(r"^[A-Za-z0-9-]{1,64}$", required=False)
-    limit = serializers.IntegerField(min_value=1, max_value=100, required=False, default=20)
-    offset = serializers.IntegerField(min_value=0, max_value=100_000, required=False, default=0)

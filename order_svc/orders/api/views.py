@@ -9,7 +9,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from pymongo.errors import PyMongoError
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.viewsets import ViewSet
 
@@ -36,7 +35,7 @@ from shared.errors import Conflict
 from shared.http import DependencyUnavailable
 from shared.mongo import DocumentLocked
 from shared.openapi import ErrorDocumentingSchema, error_responses
-from shared.pagination import paginated
+from shared.pagination import Pagination, paginated
 from shared.parsers import JSON_AND_FORM_PARSERS, JSONParser
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -64,7 +63,7 @@ class OrderViewSet(ViewSet):
     schema = ErrorDocumentingSchema()
     parser_classes = [JSONParser]
     # Not used to paginate: it tells the schema that lists are the page shape shared.pagination answers.
-    pagination_class = LimitOffsetPagination
+    pagination_class = Pagination
 
     def get_permissions(self):
         return [self._permissions.get(self.action, IsPerson)()]
