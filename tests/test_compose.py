@@ -221,3 +221,14 @@ def test_only_the_gateway_is_published_and_on_the_frontend_network():
     assert on_frontend == ["gateway"]
     assert all(spec.get("networks") for spec in compose().values()), "every service names its networks"
     assert compose_file()["networks"]["backend"]["internal"] is True
+
+
+def test_every_kafka_consumer_is_named_for_its_static_group_membership():
+    """shared.messaging.kafka_consumer makes a process a static member of its consumer group under the name
+    in PROCESS_NAME (so a restart is back at work at once): the local stack names every process it spawns,
+    compose each consumer, by its process-table name."""
+    consumers = [name for name, _, command in procfile() if command.startswith("python manage.py consume_")]
+    assert consumers
+    assert 'PROCESS_NAME="$name"' in (DEPLOY / "stack/services.sh").read_text()
+    for name in consumers:
+        assert (compose()[name].get("environment") or {}).get("PROCESS_NAME") == name, name

@@ -54,7 +54,9 @@ _process_spawn() { # _process_spawn NAME SERVICE COMMAND...
   if ! pid_alive "$name"; then
     log "$name" "starting"
     # Workers (relays, consumers) touch their heartbeat file on every loop; `make status` shows its age.
-    spawn "$name" env HEARTBEAT_FILE="$RUN_DIR/$name.heartbeat" "$DEPLOY_DIR/stack/run.sh" "$service" "$@"
+    # PROCESS_NAME: a Kafka consumer's static group membership (shared.messaging.kafka_consumer).
+    spawn "$name" env HEARTBEAT_FILE="$RUN_DIR/$name.heartbeat" PROCESS_NAME="$name" \
+      "$DEPLOY_DIR/stack/run.sh" "$service" "$@"
   fi
 }
 

@@ -19,22 +19,34 @@ The contract, for the handlers and for whoever runs the loop:
 - **Alive while Kafka is down.** librdkafka reconnects by itself; the loop keeps polling and touches its
   heartbeat file (``shared.heartbeat``) on every poll, so a healthcheck tells a stuck loop from an
   outage. A consumer the client reports as broken (a fatal error) is closed and made again.
+- **Back at work at once after a restart**, a kill -9 included: a process of the stack (``PROCESS_NAME``,
+  set per process by deploy/stack/services.sh and compose) is a *static* member of its group
+  (``group.instance.id`` = its process name and host, ``static_instance_id``). The broker hands a
+  restarted process its predecessor's partitions as soon as it joins, instead of waiting for the dead
+  member's session to time out (which left products created meanwhile without an inventory item).
+  Scaled out (issue 19), every process has a name of its own (``inventory-consumer-2``), and a container
+  a host of its own. Two processes that claim one id anyway fence each other; the one fenced goes on as
+  a dynamic member (logged as an error) instead of taking the id back in turn.
 - **Stops cleanly** on SIGTERM/SIGINT (or ``stop()``): the message in hand is finished and committed,
-  then the consumer leaves its group.
+  then the consumer closes. A dynamic member leaves its group; a static one keeps its place for the
+  session timeout, so its restart is not a rebalance (a static member that never comes back is dropped
+  after the session timeout).
 
-A shorter group session than librdkafka's 45 s default (``SESSION_TIMEOUT_MS``) bounds both how long a
+A shorter group session than librdkafka's 45 s default (``SESSION_TIMEOUT_MS``) bounds how long a
 commit can block while the group coordinator is unreachable (the heartbeat file stays fresh within a
-30 s healthcheck) and how long a restarted consumer waits for the partitions of the one that was killed.
+30 s healthcheck) and how long the partitions of a consumer that is gone for good wait for another one.
 """
 
 import logging
+import os
 import re
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
 
-from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, Message, TopicPartition
 from django.db import close_old_connections
 
 from shared import heartbeat
@@ -48,11 +60,24 @@ client_logger = logging.getLogger("shared.kafka_consumer.librdkafka")
 Handler = Callable[[Envelope], object]
 
 SESSION_TIMEOUT_MS = 10_000
+_NOT_IN_AN_INSTANCE_ID = re.compile(r"[^A-Za-z0-9._-]")  # Kafka's rule for group.instance.id
+
+
+def static_instance_id(process_name: str | None = None, host: str | None = None) -> str | None:
+    """The ``group.instance.id`` of this process: ``<process name>.<host>``, stable across its restarts
+    and different for every other process of the group; None (dynamic membership) for a process the
+    stack did not name (a test, a consumer run by hand next to the stack's own)."""
+    process_name = os.environ.get("PROCESS_NAME", "") if process_name is None else process_name
+    if not process_name:
+        return None
+    instance = f"{process_name}.{host or socket.gethostname()}"
+    return _NOT_IN_AN_INSTANCE_ID.sub("-", instance)[:249]
 
 
 class EventConsumer:
     """Consume ``topic`` as ``group_id``, each envelope handed to ``handlers[event_type]`` (the contract
-    is the module's). ``consumer_config`` adds to or overrides the librdkafka settings."""
+    is the module's). ``consumer_config`` adds to or overrides the librdkafka settings; ``instance_id``
+    makes a static member of another id than ``static_instance_id()``'s."""
 
     def __init__(
         self,
@@ -64,6 +89,7 @@ class EventConsumer:
         max_backoff_seconds: float = 10.0,
         heartbeat_file: str | None = None,
         consumer_config: Mapping | None = None,
+        instance_id: str | None = None,
     ):
         self.topic = topic
         self.group_id = group_id
@@ -77,6 +103,7 @@ class EventConsumer:
             "logger": client_logger,
             **(consumer_config or {}),
         }
+        self.instance_id = instance_id or static_instance_id()
         self.stopping = threading.Event()
         self._backoff = 0.0
 
@@ -145,7 +172,8 @@ class EventConsumer:
             reset_request_id(token)
 
     def _consume_with_a_new_client(self) -> None:
-        consumer = make_consumer(self.group_id, **self.consumer_config)
+        static = {"group.instance.id": self.instance_id} if self.instance_id else {}
+        consumer = make_consumer(self.group_id, **self.consumer_config, **static)
         try:
             consumer.subscribe([self.topic])
             self._consume(consumer)
@@ -160,11 +188,26 @@ class EventConsumer:
                 continue
             error = message.error()
             if error is not None:
-                if error.fatal():
+                # librdkafka reports a fatal error as an event of code _FATAL (its fatal() says False).
+                if error.fatal() or error.code() == KafkaError._FATAL:
+                    self._after_fatal(error)
                     raise KafkaException(error)
                 logger.warning("kafka: %s", error, extra=self._where())
                 continue
             self.process(consumer, message)
+
+    def _after_fatal(self, error: KafkaError) -> None:
+        """A consumer's one fatal error is a static member fenced by another process with its id: go on
+        as a dynamic member rather than fence that one in turn, for ever."""
+        if self.instance_id:
+            logger.error(
+                "another consumer joined %s as %s; this one goes on as a dynamic member: %s",
+                self.group_id,
+                self.instance_id,
+                error,
+                extra={**self._where(), "instance_id": self.instance_id},
+            )
+            self.instance_id = None
 
     def _commit(self, consumer: Consumer, message: Message) -> bool:
         try:
@@ -200,7 +243,9 @@ class EventConsumer:
 
     def _close(self, consumer: Consumer) -> None:
         try:
-            consumer.close()  # leaves the group, so the partitions move on at once
+            # A dynamic member leaves its group, so its partitions move on at once; a static one keeps its
+            # place for its successor (the module's docstring).
+            consumer.close()
         except Exception as exc:
             logger.warning("closing the kafka consumer failed: %s", exc, extra=self._where())
 
@@ -210,7 +255,7 @@ class EventConsumer:
             signal.signal(signal.SIGINT, self.stop)
 
     def _where(self) -> dict:
-        return {"topic": self.topic, "group": self.group_id}
+        return {"topic": self.topic, "group": self.group_id, "instance_id": self.instance_id}
 
     @staticmethod
     def _position(message: Message) -> dict:

@@ -1,7 +1,8 @@
 """The shared Kafka loop itself (``shared.messaging.kafka_consumer``), with handlers of the test's own
 on a real topic: what neither service's handlers can show. The offset is committed only after the
 handler returned; a handler that fails gets the same message again, and the partition waits for it;
-``stop()`` ends the loop and the consumer leaves its group."""
+``stop()`` ends the loop and the consumer leaves its group; two static members given one instance id do
+not fence each other for ever."""
 
 import threading
 from contextlib import contextmanager
@@ -15,13 +16,14 @@ from shared.testing.waiting import wait_until
 
 
 @contextmanager
-def consuming(order_events, tmp_path, handler):
+def consuming(order_events, tmp_path, handler, **options):
     consumer = EventConsumer(
         topic=order_events.name,
         group_id=order_events.group,
         handlers={ORDER_STATUS_CHANGED: handler},
         poll_seconds=0.2,
         heartbeat_file=str(tmp_path / "heartbeat"),
+        **options,
     )
     thread = threading.Thread(target=consumer.run_forever, daemon=True)
     thread.start()
@@ -73,6 +75,36 @@ def test_stop_ends_the_loop_and_the_consumer_leaves_its_group(order_events, tmp_
         assert wait_until(order_events.all_committed, timeout=30, interval=0.3)
         assert heartbeat.exists()
 
+    assert _members(order_events) == []  # left at once, not after a session timeout
+
+
+def test_a_consumer_fenced_by_another_with_its_instance_id_goes_on_as_a_dynamic_one(order_events, tmp_path):
+    # given: a static member of the group, and a second process that claims the same group.instance.id
+    by_first, by_second = [], []
+    with consuming(order_events, tmp_path, by_first.append, instance_id="twin") as first:
+        order_events.publish(order_status_changed())
+        assert wait_until(order_events.all_committed, timeout=30, interval=0.3)
+        with consuming(order_events, tmp_path, by_second.append, instance_id="twin") as second:
+            # when: the newcomer fences the first
+            assert wait_until(lambda: first.instance_id is None, timeout=30, interval=0.2)
+            # then: the first joins again without the id, beside the newcomer, and both consume
+            members = wait_until(lambda: _both_assigned(order_events), timeout=30, interval=0.3)
+            later = [order_status_changed(order_id=f"o-{n}") for n in range(9)]  # keys on every partition
+            order_events.publish(*later)
+            assert wait_until(order_events.all_committed, timeout=30, interval=0.3)
+
+    assert second.instance_id == "twin"
+    assert sorted(member.group_instance_id or "" for member in members) == ["", "twin"]
+    ids = {event.event_id for event in later}
+    handled = [{envelope.event_id for envelope in by} & ids for by in (by_first, by_second)]
+    assert handled[0] and handled[1] and handled[0] | handled[1] == ids
+
+
+def _members(order_events):
     admin = AdminClient({"bootstrap.servers": order_events.bootstrap})
-    group = admin.describe_consumer_groups([order_events.group])[order_events.group].result(10)
-    assert group.members == []  # left at once, not after a session timeout
+    return admin.describe_consumer_groups([order_events.group])[order_events.group].result(10).members
+
+
+def _both_assigned(order_events):
+    members = _members(order_events)
+    return len(members) == 2 and all(m.assignment.topic_partitions for m in members) and members
