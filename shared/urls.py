@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 
 def staff_login(request):
@@ -31,7 +31,9 @@ def platform_urlpatterns():
     return [
         path("health/", include("shared.health.urls")),
         path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-        path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+        # Swagger UI's init script from its own URL (?script): the page runs no inline script, which
+        # the Content-Security-Policy (shared/settings/base.py) forbids.
+        path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
         path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
         path("api-auth/", include(browsable_api_login_urls)),
         path("admin/", admin.site.urls),

@@ -28,6 +28,7 @@ _gateway_render() {
     CORS_ALLOWED_ORIGINS="$CORS_ALLOWED_ORIGINS" \
     GATEWAY_AUTH_RATE="$GATEWAY_AUTH_RATE" \
     GATEWAY_AUTH_BURST="$GATEWAY_AUTH_BURST" \
+    GATEWAY_DEBUG_HEADERS="$GATEWAY_DEBUG_HEADERS" \
     PRODUCT_SERVERS="$(_gateway_servers "$PRODUCT_PORT" "$PRODUCT_PORT_2")" \
     ORDER_SERVERS="$(_gateway_servers "$ORDER_PORT" "$ORDER_PORT_2")" \
     INVENTORY_SERVERS="$(_gateway_servers "$INVENTORY_PORT" "$INVENTORY_PORT_2")" \
@@ -43,7 +44,7 @@ _gateway_template_vars() { # only the template's own ${UPPERCASE} names, never n
 
 _nginx() { nginx -p "$STACK_DIR/nginx" -c "$NGINX_CONF" "$@"; }
 
-gateway_start() {
+gateway_launch() { # render the config and start nginx (or reload it), without waiting for the services
   _gateway_render
   grant_traverse nobody "$STACK_DIR/nginx/temp"
   grant_traverse nobody "$STACK_DIR/nginx/html"
@@ -54,6 +55,10 @@ gateway_start() {
     log gateway "starting on $STACK_HOST:$GATEWAY_PORT"
     _nginx >>"$(log_file gateway)" 2>&1 || fail gateway "did not start"
   fi
+}
+
+gateway_start() {
+  gateway_launch
   wait_until gateway 30 curl -fsS "http://$STACK_HOST:$GATEWAY_PORT/health"
 }
 

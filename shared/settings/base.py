@@ -7,6 +7,8 @@ provide them locally and in compose.
 
 from datetime import timedelta
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+
 from shared.auth.keys import read_key
 from shared.env import env
 from shared.logging import logging_config
@@ -42,6 +44,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files of the admin and the browsable API, from the process itself (no separate server).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every response the service renders (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,6 +128,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "shared.pagination.Pagination",
     "PAGE_SIZE": 20,
+    # A database, broker or service that does not answer is a 503 naming it, never a 500 (handler500,
+    # shared.errors.server_error, does the same outside DRF).
+    "EXCEPTION_HANDLER": "shared.outages.exception_handler",
 }
 
 # Tokens are issued by user_svc (which alone sets SIGNING_KEY from its private key) and verified by every
@@ -162,6 +169,34 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------------------
+# The admin, Swagger UI, ReDoc and the browsable API load only what the service itself serves: its
+# static files (whitenoise, with drf-spectacular-sidecar's copies of Swagger UI and ReDoc) and its own
+# API. No inline script runs anywhere (Swagger UI's init script is a file of its own: shared.urls uses
+# SpectacularSwaggerSplitView), so script-src is 'self' alone. Inline styles stay allowed: Swagger UI,
+# ReDoc (styled-components) and the admin set style attributes and style elements, a far smaller risk
+# than scripts. Swagger UI's, ReDoc's and the browsable API's styles draw icons from data: URIs; ReDoc
+# searches in a worker made from a blob: URL.
+# JSON responses carry the same policy: it is strict already (no inline script, no other origin, no
+# framing), and with nosniff (the gateway) no browser renders a JSON body as a page, so a second,
+# stricter policy for them would protect nothing more and be one more thing to keep right.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# --- end of Content-Security-Policy ------------------------------------------------------------------
 
 # Names from shared.health.checks.CHECKS that /health/ready runs; each service lists its own.
 HEALTH_CHECKS = ["database"]
