@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.utils.http import urlencode
 
 register = template.Library()
 
@@ -14,3 +15,12 @@ def staff_logout_url() -> str:
     service's prefix, to a path the gateway does not route.
     """
     return settings.STAFF_LOGOUT_URL
+
+
+@register.simple_tag
+def staff_login_url(request) -> str:
+    """The one staff login (user_svc), coming back to this page afterwards.
+
+    Not DRF's ``rest_framework:login`` for the same reason as the logout above.
+    """
+    return f"{settings.STAFF_LOGIN_URL}?{urlencode({'next': request.get_full_path()})}"

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.test import Client
+from django.utils.http import urlencode
 
 from shared.auth.staff import ACCESS_COOKIE
 from shared.testing import jwt
@@ -116,3 +117,22 @@ def test_api_docs_load_only_local_assets(client, path):
 
     assert "drf_spectacular_sidecar" in page
     assert "cdn" not in page.lower() and "https://" not in page.replace("https://swagger.io", "")
+
+
+API_PAGES = {
+    "product": "/api/v1/products/",
+    "order": "/api/v1/orders/",
+    "inventory": "/api/v1/inventory/",
+    "user": "/api/v1/users/me",
+    "notification": "/api/v1/notifications/",
+}
+
+
+def test_an_anonymous_browsable_api_page_links_to_the_one_staff_login_and_back():
+    path = API_PAGES[settings.SERVICE_NAME]
+
+    page = Client().get(path, HTTP_ACCEPT="text/html")
+
+    assert page["Content-Type"].startswith("text/html")
+    login = f'href="{settings.STAFF_LOGIN_URL}?{urlencode({"next": path})}"'
+    assert login in page.content.decode()
