@@ -2,6 +2,7 @@
 inventory item, which arrives through Kafka), an order, an address, a notification."""
 
 import uuid
+from contextlib import contextmanager
 
 import requests
 
@@ -85,3 +86,22 @@ def send_test_notification(staff: Account) -> dict:
     )
     assert response.status_code == 201, response.text
     return response.json()
+
+
+@contextmanager
+def made_objects(staff, customer):
+    """Path parameter values per service: objects made for the block, removed afterwards."""
+    product = create_product(staff)
+    item = inventory_item(staff, product["id"])
+    order = place_order(customer, product["id"])
+    address = add_address(customer)
+    notification = send_test_notification(staff)
+    yield {
+        "product": {"id": product["id"]},
+        "inventory": {"id": item["id"]},
+        "order": {"id": order["id"], "user_id": customer.id},
+        "user": {"id": address["id"], "user_id": customer.id},
+        "notification": {"id": notification["id"]},
+    }
+    cancel_order(customer, order["id"])
+    delete_product(staff, product["id"])

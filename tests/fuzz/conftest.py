@@ -5,15 +5,7 @@ import pytest
 
 from tests.accounts import new_customer
 from tests.fuzz.fuzzer import Fuzzer
-from tests.shop import (
-    add_address,
-    cancel_order,
-    create_product,
-    delete_product,
-    inventory_item,
-    place_order,
-    send_test_notification,
-)
+from tests.shop import made_objects
 
 
 @pytest.fixture(scope="session")
@@ -25,21 +17,8 @@ def fuzz_customer(gateway_url):
 
 @pytest.fixture(scope="session")
 def known_ids(staff_account, fuzz_customer):
-    """Path parameter values per service: objects made for this run, removed afterwards."""
-    product = create_product(staff_account)
-    item = inventory_item(staff_account, product["id"])
-    order = place_order(fuzz_customer, product["id"])
-    address = add_address(fuzz_customer)
-    notification = send_test_notification(staff_account)
-    yield {
-        "product": {"id": product["id"]},
-        "inventory": {"id": item["id"]},
-        "order": {"id": order["id"], "user_id": fuzz_customer.id},
-        "user": {"id": address["id"], "user_id": fuzz_customer.id},
-        "notification": {"id": notification["id"]},
-    }
-    cancel_order(fuzz_customer, order["id"])
-    delete_product(staff_account, product["id"])
+    with made_objects(staff_account, fuzz_customer) as ids:
+        yield ids
 
 
 @pytest.fixture(scope="session")

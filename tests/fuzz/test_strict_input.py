@@ -17,6 +17,7 @@ import requests
 from tests.conftest import gateway_address
 from tests.fuzz.fuzzer import AUTH_PACE_SECONDS, AUTH_PREFIX
 from tests.openapi import fetch_schema, is_staff_only, operations
+from tests.shop import made_objects
 
 GATEWAY = gateway_address()
 SERVICES = ("product", "order", "inventory", "user", "notification")
@@ -63,17 +64,27 @@ def _integer_fields(service, method, operation) -> list[str]:
     return [name for name, spec in properties.items() if spec.get("type") == "integer"]
 
 
-def _call(fuzzer, service, method, path, *, params=None, json=None) -> requests.Response:
-    if path.startswith(AUTH_PREFIX):
-        time.sleep(AUTH_PACE_SECONDS)  # the gateway's rate limit on /api/v1/auth/
-        headers = {}
-    else:
-        account = fuzzer.staff if is_staff_only(service, method, path) else fuzzer.customer
-        headers = account.headers
-    known = fuzzer.known_ids.get(service, {})
-    url = GATEWAY + path.format(**known)
-    # A full page of every order is slow on FerretDB's SQLite backend (issue 22): a generous timeout.
-    return requests.request(method, url, params=params, json=json, headers=headers, timeout=60)
+@pytest.fixture(scope="module")
+def strict_ids(staff_account, fuzz_customer):
+    """Objects of this module's own: the schema fuzzing may have deleted the session's by now."""
+    with made_objects(staff_account, fuzz_customer) as ids:
+        yield ids
+
+
+@pytest.fixture
+def call(strict_ids, staff_account, fuzz_customer):
+    def call(service, method, path, *, params=None, json=None) -> requests.Response:
+        if path.startswith(AUTH_PREFIX):
+            time.sleep(AUTH_PACE_SECONDS)  # the gateway's rate limit on /api/v1/auth/
+            headers = {}
+        else:
+            account = staff_account if is_staff_only(service, method, path) else fuzz_customer
+            headers = account.headers
+        url = GATEWAY + path.format(**strict_ids.get(service, {}))
+        # A full page of every order is slow on FerretDB's SQLite backend (issue 22): a generous timeout.
+        return requests.request(method, url, params=params, json=json, headers=headers, timeout=60)
+
+    return call
 
 
 def _assert_refused(response, *names):
@@ -84,42 +95,42 @@ def _assert_refused(response, *names):
 
 
 @pytest.mark.parametrize(("service", "method", "path", "operation"), _cases(_takes_json))
-def test_an_unknown_body_field_is_refused_by_name(fuzzer, service, method, path, operation):
+def test_an_unknown_body_field_is_refused_by_name(call, service, method, path, operation):
     schema = _body_schema(service, operation)
     assert schema.get("additionalProperties") is False, "the schema does not say the body is closed"
 
-    _assert_refused(_call(fuzzer, service, method, path, json={UNKNOWN: 1}), UNKNOWN)
+    _assert_refused(call(service, method, path, json={UNKNOWN: 1}), UNKNOWN)
 
 
 @pytest.mark.parametrize(("service", "method", "path", "operation"), _cases(_has_query))
-def test_an_unknown_query_parameter_is_refused_by_name(fuzzer, service, method, path, operation):
-    _assert_refused(_call(fuzzer, service, method, path, params={UNKNOWN: "1"}), UNKNOWN)
+def test_an_unknown_query_parameter_is_refused_by_name(call, service, method, path, operation):
+    _assert_refused(call(service, method, path, params={UNKNOWN: "1"}), UNKNOWN)
 
 
 @pytest.mark.parametrize(("service", "method", "path", "operation"), _cases(_has_query))
-def test_integer_parameters_out_of_range_are_refused_by_name(fuzzer, service, method, path, operation):
+def test_integer_parameters_out_of_range_are_refused_by_name(call, service, method, path, operation):
     integers = [p["name"] for p in _query_parameters(operation) if p["schema"].get("type") == "integer"]
     for name in integers:
-        _assert_refused(_call(fuzzer, service, method, path, params={name: str(HUGE)}), name)
+        _assert_refused(call(service, method, path, params={name: str(HUGE)}), name)
 
 
 @pytest.mark.parametrize(
     ("service", "method", "path", "operation"),
     [case for case in _cases(_takes_json) if _integer_fields(*case.values[:2], case.values[3])],
 )
-def test_integer_body_fields_out_of_range_are_refused_by_name(fuzzer, service, method, path, operation):
+def test_integer_body_fields_out_of_range_are_refused_by_name(call, service, method, path, operation):
     for name in _integer_fields(service, method, operation):
-        _assert_refused(_call(fuzzer, service, method, path, json={name: HUGE}), name)
+        _assert_refused(call(service, method, path, json={name: HUGE}), name)
 
 
 @pytest.mark.parametrize(
     ("service", "method", "path", "operation"),
     _cases(lambda method, operation: any(p["name"] == "limit" for p in _query_parameters(operation))),
 )
-def test_every_list_states_and_keeps_its_page_cap(fuzzer, service, method, path, operation):
+def test_every_list_states_and_keeps_its_page_cap(call, service, method, path, operation):
     limit = next(p for p in _query_parameters(operation) if p["name"] == "limit")["schema"]
     cap = limit.get("maximum")
     assert cap is not None, "the schema states no page cap"
 
-    assert _call(fuzzer, service, method, path, params={"limit": cap}).status_code == 200
-    _assert_refused(_call(fuzzer, service, method, path, params={"limit": cap + 1}), "limit")
+    assert call(service, method, path, params={"limit": cap}).status_code == 200
+    _assert_refused(call(service, method, path, params={"limit": cap + 1}), "limit")
