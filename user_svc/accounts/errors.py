@@ -28,3 +28,15 @@ class WrongPassword(AccountError):
 
 class AddressRuleBroken(AccountError):
     """An address change that would leave no default, or too many addresses."""
+
+
+class AccountNotFound(AccountError):
+    """The account was deleted or deactivated (since the request's token was checked)."""
+
+    default_message = "User not found or inactive."
+
+
+class AddressNotFound(AccountError):
+    """No such address of the user's: never one, another user's, or deleted meanwhile."""
+
+    default_message = "No such address."

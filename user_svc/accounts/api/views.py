@@ -14,6 +14,8 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 from accounts import selectors, services, tokens
 from accounts.api import oauth2, serializers
 from accounts.errors import (
+    AccountNotFound,
+    AddressNotFound,
     AddressRuleBroken,
     EmailAlreadyRegistered,
     InvalidCredentials,
@@ -167,8 +169,12 @@ class LogoutView(PublicView):
 def _current_user(request):
     user = selectors.user_get_active(user_id=request.user.id)
     if user is None:  # deleted or deactivated since the token was issued
-        raise AuthenticationFailed("User not found or inactive.", code="user_not_found")
+        raise _account_gone()
     return user
+
+
+def _account_gone():
+    return AuthenticationFailed(AccountNotFound.default_message, code="user_not_found")
 
 
 class MeView(APIView):
@@ -192,7 +198,10 @@ class MeView(APIView):
         user = _current_user(request)
         payload = serializers.UserSerializer(user, data=request.data, partial=partial)
         payload.is_valid(raise_exception=True)
-        user = services.user_update_profile(user=user, **payload.validated_data)
+        try:
+            user = services.user_update_profile(user=user, **payload.validated_data)
+        except AccountNotFound:  # deleted or deactivated while this request ran
+            raise _account_gone() from None
         return Response(serializers.UserSerializer(user).data)
 
 
@@ -209,13 +218,16 @@ class PasswordChangeView(APIView):
             services.user_change_password(user=_current_user(request), **payload.validated_data)
         except WrongPassword as exc:
             raise ValidationError({"old_password": [str(exc)]}) from None
+        except AccountNotFound:
+            raise _account_gone() from None
         except DjangoValidationError as exc:
             raise _password_errors(exc, "new_password") from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AddressViewSet(GenericViewSet):
-    """The caller's own addresses; another user's address id is a 404."""
+    """The caller's own addresses; another user's address id is a 404. An update or delete works on the
+    address as it is under the owner's lock (accounts.services): one deleted meanwhile is a 404."""
 
     permission_classes = [IsPerson]
     schema = ErrorDocumentingSchema()
@@ -232,7 +244,9 @@ class AddressViewSet(GenericViewSet):
     def create(self, request):
         payload = serializers.AddressSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        address = self._apply(services.address_create, user=_current_user(request), **payload.validated_data)
+        address = self._apply(
+            services.address_create, user_id=_current_user(request).pk, **payload.validated_data
+        )
         return Response(serializers.AddressSerializer(address).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=serializers.AddressSerializer)
@@ -249,18 +263,24 @@ class AddressViewSet(GenericViewSet):
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk=None):
-        services.address_delete(address=self._get(request, pk))
+        self._apply(services.address_delete, user_id=_current_user(request).pk, address_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _update(self, request, pk, partial):
-        address = self._get(request, pk)
+        user = _current_user(request)
+        # The stored address is read here only to validate the body (a partial update's region and phone
+        # are checked against its country); the service applies the body to the row as it is under the
+        # lock, and checks it again there.
+        address = self._get(request, pk, user=user)
         payload = serializers.AddressSerializer(address, data=request.data, partial=partial)
         payload.is_valid(raise_exception=True)
-        address = self._apply(services.address_update, address=address, **payload.validated_data)
+        address = self._apply(
+            services.address_update, user_id=user.pk, address_id=address.id, **payload.validated_data
+        )
         return Response(serializers.AddressSerializer(address).data)
 
-    def _get(self, request, pk):
-        address = selectors.address_get(user=_current_user(request), address_id=pk)
+    def _get(self, request, pk, user=None):
+        address = selectors.address_get(user=user or _current_user(request), address_id=pk)
         if address is None:
             raise NotFound()
         return address
@@ -269,6 +289,10 @@ class AddressViewSet(GenericViewSet):
     def _apply(operation, **kwargs):
         try:
             return operation(**kwargs)
+        except AddressNotFound:  # never the user's, or deleted meanwhile
+            raise NotFound() from None
+        except AccountNotFound:
+            raise _account_gone() from None
         except AddressRuleBroken as exc:
             raise ValidationError({"detail": str(exc)}) from None
         except DjangoValidationError as exc:

@@ -1,9 +1,13 @@
+from contextlib import contextmanager
+
+import psycopg
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.tokens import tokens_issue
+from shared.testing.waiting import wait_for
 
 STRONG_PASSWORD = "correct-horse-battery-7"
 
@@ -53,3 +57,67 @@ def user_client(user):
 @pytest.fixture
 def staff_client(staff):
     return client_for(staff)
+
+
+class HeldOwnerLock:
+    """An account's row locked from another database session, as the account services lock it."""
+
+    def __init__(self, db_settings, user):
+        self.user = user
+        self.name = db_settings["NAME"]
+        self.connection = {
+            "host": db_settings["HOST"],
+            "port": db_settings["PORT"],
+            "user": db_settings["USER"],
+            "password": db_settings["PASSWORD"],
+            "dbname": self.name,
+        }
+        self.session = psycopg.connect(**self.connection)
+        self.session.execute("SELECT 1 FROM accounts_user WHERE id = %s FOR UPDATE", [user.id])
+        self.held = True
+
+    def waiters(self) -> int:
+        """How many other sessions of the test database wait for a lock."""
+        with psycopg.connect(**self.connection) as probe:
+            query = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'"
+            return probe.execute(query, [self.name]).fetchone()[0]
+
+    def wait_for_waiters(self, count: int) -> None:
+        wait_for(lambda: self.waiters() >= count, timeout=20, what=f"{count} request(s) waiting")
+
+    def delete_user(self) -> None:
+        """Delete the account in the lock's own transaction (committed by ``release``)."""
+        for statement in (
+            "UPDATE token_blacklist_outstandingtoken SET user_id = NULL WHERE user_id = %s",
+            "DELETE FROM accounts_address WHERE user_id = %s",
+            "DELETE FROM accounts_user WHERE id = %s",
+        ):
+            self.session.execute(statement, [self.user.id])
+
+    def release(self) -> None:
+        if self.held:
+            self.session.commit()
+            self.held = False
+
+    def close(self) -> None:
+        if self.held:
+            self.session.rollback()
+            self.held = False
+        self.session.close()
+
+
+@pytest.fixture
+def owner_lock(settings):
+    """``with owner_lock(user) as held:`` the user's row locked (``FOR UPDATE``) by another session until
+    ``held.release()`` (or the block's end): requests that change the account queue behind it, in the
+    order they were sent, so a test can force one interleaving of concurrent requests."""
+
+    @contextmanager
+    def hold(user):
+        held = HeldOwnerLock(settings.DATABASES["default"], user)
+        try:
+            yield held
+        finally:
+            held.close()
+
+    return hold
