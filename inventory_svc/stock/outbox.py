@@ -49,8 +49,13 @@ def reply_reserved(order_id, correlation_id=None):
     )
 
 
-def reply_failed(order_id, shortages, correlation_id=None):
-    data = {"order_id": order_id, "reason": "insufficient stock", "shortages": shortages}
+# The reasons of a "failed" answer (order_svc shows them as the order's failure_reason).
+INSUFFICIENT_STOCK = "insufficient stock"
+STOCK_RELEASED = "the order's stock was released"
+
+
+def reply_failed(order_id, shortages, correlation_id=None, reason=INSUFFICIENT_STOCK):
+    data = {"order_id": order_id, "reason": reason, "shortages": shortages}
     enqueue_task(
         _envelope(names.ORDER_INVENTORY_FAILED_TASK, data, correlation_id),
         task=names.ORDER_INVENTORY_FAILED_TASK,

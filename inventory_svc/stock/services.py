@@ -146,14 +146,19 @@ def item_deactivate(*, product_id, correlation_id=None) -> Item | None:
 @transaction.atomic
 def stock_reserve(*, order_id, items, actor="", reply=False, correlation_id=None) -> OrderReservation:
     """Reserve every line of the order or none. The first answer for an order id is final: asking again
-    returns it and moves nothing. With ``reply``, the saga's answer task goes to order_svc."""
+    returns it and moves nothing. With ``reply``, the saga's answer task goes to order_svc, also when
+    asked again (``_answer_again``): a repeated command is a re-drive or a redelivery, and the first
+    answer may never have arrived."""
     try:
         with transaction.atomic():
             order = OrderReservation.objects.create(
                 order_id=order_id, status=OrderReservation.Status.RESERVED
             )
-    except IntegrityError:  # answered before (or released before it was ever reserved)
-        return OrderReservation.objects.get(order_id=order_id)
+    except IntegrityError:  # asked before (or released before it was ever reserved)
+        order = _locked_order(order_id)
+        if reply:
+            _answer_again(order, correlation_id)
+        return order
 
     wanted = _merge_lines(items)
     # Row locks in one fixed order (by product id), so concurrent orders never deadlock.
@@ -276,6 +281,22 @@ def stock_restock(*, order_id, actor="", correlation_id=None) -> OrderReservatio
         actor=actor,
         correlation_id=correlation_id,
     )
+
+
+def _answer_again(order: OrderReservation, correlation_id=None) -> None:
+    """Send the saga's answer for an order asked about before, through the outbox like the first answer;
+    nothing moves. order_svc applies either answer to a pending order only (a duplicate changes nothing),
+    so sending it again is always safe, and it is what a re-driven order waits for.
+
+    The answer is the first one while it still holds: "reserved" while the stock is held or shipped,
+    "failed" with its shortages when it failed. Stock released since (the order cancelled or failed, or
+    released before its reserve arrived) is held no more, so the answer is "failed": "reserved" would
+    confirm an order whose stock is gone. Call under the reservation's row lock."""
+    if order.status in (OrderReservation.Status.RESERVED, *SHIPPED_STATUSES):
+        outbox.reply_reserved(order.order_id, correlation_id)
+    else:  # failed (with its shortages), or released since
+        reason = outbox.INSUFFICIENT_STOCK if order.shortages else outbox.STOCK_RELEASED
+        outbox.reply_failed(order.order_id, order.shortages, correlation_id, reason=reason)
 
 
 def _locked_order(order_id) -> OrderReservation | None:

@@ -12,6 +12,9 @@ from shared.outbox.models import OutboxMessage
 from stock import services
 from stock.models import Item, Movement, OrderReservation, Reservation
 
+RESERVED_REPLY = f"{names.ORDER_INVENTORY_RESERVED_TASK}@{names.INVENTORY_RESERVED_QUEUE}"
+FAILED_REPLY = f"{names.ORDER_INVENTORY_FAILED_TASK}@{names.INVENTORY_FAILED_QUEUE}"
+
 
 def _line(item, quantity):
     return {"product_id": item.product_id, "quantity": quantity}
@@ -67,7 +70,91 @@ def test_the_same_reserve_twice_moves_stock_once_and_gives_the_first_answer(make
     assert (first.status, second.status) == ("reserved", "reserved")
     assert item.reserved == 4
     assert Reservation.objects.count() == 1
-    assert OutboxMessage.objects.count() == outbox_after_first  # nothing announced twice
+    # nothing announced twice: only the saga's answer is sent again
+    (again,) = OutboxMessage.objects.order_by("id")[outbox_after_first:]
+    assert again.destination == RESERVED_REPLY
+    assert again.payload["data"] == {"order_id": "o-3"}
+
+
+def _replies(order_id):
+    """The saga's answers in the outbox for ``order_id``: ``[(destination, data)]``, oldest first."""
+    return [
+        (message.destination, message.payload["data"])
+        for message in OutboxMessage.objects.filter(kind=OutboxMessage.Kind.CELERY).order_by("id")
+        if message.payload["data"]["order_id"] == order_id
+    ]
+
+
+@pytest.mark.django_db
+def test_a_reserve_whose_answer_was_lost_is_answered_again_when_re_driven(make_item):
+    item = make_item(quantity=10)
+    services.stock_reserve(order_id="lost", items=[_line(item, 4)], reply=True)
+    OutboxMessage.objects.all().delete()  # the first answer never left
+
+    again = services.stock_reserve(order_id="lost", items=[_line(item, 4)], reply=True)
+
+    assert again.status == OrderReservation.Status.RESERVED
+    assert _replies("lost") == [(RESERVED_REPLY, {"order_id": "lost"})]
+    item.refresh_from_db()
+    assert item.reserved == 4
+    assert Movement.objects.filter(order_id="lost").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failed_reserve_asked_again_is_answered_failed_with_the_same_shortages(make_item):
+    item = make_item(quantity=2)
+    first = services.stock_reserve(order_id="short", items=[_line(item, 5)], reply=True)
+    OutboxMessage.objects.all().delete()
+
+    services.stock_reserve(order_id="short", items=[_line(item, 1)], reply=True)  # 1 would fit now: no matter
+
+    failed = {"order_id": "short", "reason": "insufficient stock", "shortages": first.shortages}
+    assert _replies("short") == [(FAILED_REPLY, failed)]
+    item.refresh_from_db()
+    assert item.reserved == 0
+
+
+@pytest.mark.django_db
+def test_a_reserve_asked_again_after_its_stock_was_released_is_answered_failed(make_item):
+    item = make_item(quantity=10)
+    services.stock_reserve(order_id="gone", items=[_line(item, 3)], reply=True)
+    services.stock_release(order_id="gone")
+    OutboxMessage.objects.all().delete()
+
+    again = services.stock_reserve(order_id="gone", items=[_line(item, 3)], reply=True)
+
+    # "reserved" would confirm an order whose stock is no longer held
+    assert again.status == OrderReservation.Status.RELEASED
+    released = {"order_id": "gone", "reason": "the order's stock was released", "shortages": []}
+    assert _replies("gone") == [(FAILED_REPLY, released)]
+    item.refresh_from_db()
+    assert item.reserved == 0
+
+
+@pytest.mark.django_db
+def test_a_shipped_order_asked_again_is_answered_reserved(make_item):
+    item = make_item(quantity=10)
+    services.stock_reserve(order_id="sent", items=[_line(item, 2)], reply=True)
+    services.stock_commit(order_id="sent")
+    OutboxMessage.objects.all().delete()
+
+    services.stock_reserve(order_id="sent", items=[_line(item, 2)], reply=True)
+
+    assert _replies("sent") == [(RESERVED_REPLY, {"order_id": "sent"})]
+    item.refresh_from_db()
+    assert (item.quantity, item.reserved) == (8, 0)
+
+
+@pytest.mark.django_db
+def test_asked_again_without_a_reply_wanted_sends_nothing(make_item):
+    # The API's reserve answers in its response; only the saga's command gets an answer task.
+    item = make_item(quantity=10)
+    services.stock_reserve(order_id="api", items=[_line(item, 2)])
+    OutboxMessage.objects.all().delete()
+
+    services.stock_reserve(order_id="api", items=[_line(item, 2)])
+
+    assert not OutboxMessage.objects.exists()
 
 
 @pytest.mark.django_db
@@ -94,6 +181,9 @@ def test_a_release_that_overtakes_its_reserve_makes_the_late_reserve_a_no_op(mak
     item.refresh_from_db()
     assert late.status == OrderReservation.Status.RELEASED
     assert item.reserved == 0
+    # the late command is answered too: nothing is held for it (order_svc ignores it for a cancelled order)
+    released = {"order_id": "cancelled-early", "reason": "the order's stock was released", "shortages": []}
+    assert _replies("cancelled-early") == [(FAILED_REPLY, released)]
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from shared.events import names
+from shared.outbox.models import OutboxMessage
 from shared.testing.waiting import wait_until
 from stock.models import Movement, OrderReservation, Reservation
 
@@ -20,6 +21,26 @@ def test_a_reserve_command_is_executed_by_the_worker_and_answered(worker, comman
     assert wait_until(lambda: OrderReservation.objects.filter(order_id="w-1").exists(), timeout=30)
     item.refresh_from_db()
     assert item.reserved == 3
+
+
+def test_a_re_driven_reserve_whose_first_answer_was_lost_is_answered_again(worker, command, make_item):
+    item = make_item(quantity=10)
+    worker()
+    reserve = {"order_id": "w-lost", "items": [{"product_id": item.product_id, "quantity": 2}]}
+    answers = OutboxMessage.objects.filter(
+        destination=f"{names.ORDER_INVENTORY_RESERVED_TASK}@{names.INVENTORY_RESERVED_QUEUE}",
+        payload__data__order_id="w-lost",
+    )
+    command(names.RESERVE_STOCK_TASK, names.ORDER_CREATED_QUEUE, reserve)
+    assert wait_until(answers.exists, timeout=30)
+    answers.delete()  # the first answer is lost before any relay sent it
+
+    command(names.RESERVE_STOCK_TASK, names.ORDER_CREATED_QUEUE, reserve)  # order_svc's re-drive
+
+    assert wait_until(answers.exists, timeout=30)
+    item.refresh_from_db()
+    assert item.reserved == 2
+    assert Movement.objects.filter(order_id="w-lost").count() == 1
 
 
 def test_a_worker_killed_mid_task_leaves_stock_consistent_after_redelivery(
