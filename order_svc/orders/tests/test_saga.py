@@ -175,6 +175,15 @@ def stock(inventory_db):
                 ).fetchone()
                 return row and row[0]
 
+        def drop_answers(self, order_id):
+            """Delete the saga answers for ``order_id`` still in the outbox (as if lost); how many."""
+            with psycopg.connect(inventory_db, autocommit=True) as db:
+                return db.execute(
+                    "DELETE FROM outbox_outboxmessage WHERE kind = 'celery'"
+                    " AND payload -> 'data' ->> 'order_id' = %s",
+                    [order_id],
+                ).rowcount
+
         def reserved(self, product):
             with psycopg.connect(inventory_db) as db:
                 return db.execute(
@@ -316,6 +325,37 @@ def test_an_unanswered_order_is_redriven_then_failed_and_its_stock_released(
     assert wait_until(lambda: stock.reservation_status(order["id"]) == "released", timeout=45)
     assert stock.reserved(product) == 0
     assert repository.get(order["id"])["failure_reason"] == "inventory did not answer in time"
+
+
+def test_a_reservation_whose_answer_was_lost_is_answered_again_when_re_driven(
+    processes, alice_api, make_product, stock
+):
+    # given a reservation made, but its answer lost before inventory's relay sent it
+    product = make_product()
+    stock.add(product, 10)
+    processes.stop("inventory-relay")
+    try:
+        order = _place(alice_api, product, 3)
+        assert wait_until(lambda: stock.reservation_status(order["id"]) == "reserved", timeout=45)
+        assert stock.drop_answers(order["id"]) == 1
+    finally:
+        processes.start("inventory-relay")
+    time.sleep(3)
+    assert repository.get(order["id"])["status"] == "pending"  # nobody told order_svc
+
+    # when beat re-drives the order (inventory answers a known order with its answer again)
+    processes.start("order-beat")
+    processes.start("order-redrive-worker", ORDER_MAX_REDRIVES="10")
+    try:
+        # then the order is confirmed, its stock reserved once
+        assert _status_becomes(order["id"], "confirmed", timeout=45), repository.get(order["id"])
+    finally:
+        processes.stop("order-beat")
+        processes.stop("order-redrive-worker")
+    confirmed = repository.collection().find_one({"_id": order["id"]})
+    assert confirmed["redrives"] >= 1
+    assert [h["status"] for h in confirmed["status_history"]] == ["pending", "confirmed"]
+    assert stock.reserved(product) == 3
 
 
 def test_a_confirmed_order_left_unpaid_is_cancelled_by_beat_and_its_stock_released(
