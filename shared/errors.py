@@ -1,8 +1,12 @@
 """Errors in DRF's JSON shape: handlers for what happens outside DRF views (unknown URLs, crashes),
 and the API exceptions DRF lacks."""
 
+import sys
+
 from django.http import JsonResponse
 from rest_framework.exceptions import APIException
+
+from shared import outages
 
 
 def not_found(request, exception=None):
@@ -10,6 +14,12 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    """500, or the 503 of ``shared.outages`` when what escaped was a dependency's outage (Django calls
+    this handler while it handles the exception, so ``sys.exc_info()`` holds it)."""
+    exc = sys.exc_info()[1]
+    dependency = outages.dependency_of(exc)
+    if dependency is not None:
+        return outages.unavailable_response(dependency, exc)
     return JsonResponse({"detail": "Internal server error."}, status=500)
 
 

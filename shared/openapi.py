@@ -3,9 +3,10 @@ that a client, or the fuzzing suite, knows every status an operation can give.
 
 ``ErrorDocumentingSchema`` is every view's schema class (REST_FRAMEWORK's DEFAULT_SCHEMA_CLASS): it adds
 the statuses that follow from the operation's shape (400 when it takes input, 401 when it reads a token,
-403 when a permission can refuse, 404 when the path names an object), and marks the request bodies of
-``shared.strict`` serializers ``additionalProperties: false``. Statuses only some operations give (409,
-429, 503) are declared on them with ``error_responses(...)`` inside ``extend_schema(responses=...)``.
+403 when a permission can refuse, 404 when the path names an object, 503 everywhere: a dependency down,
+``shared.outages``), and marks the request bodies of ``shared.strict`` serializers
+``additionalProperties: false``. Statuses only some operations give (409, 429) are declared on them with
+``error_responses(...)`` inside ``extend_schema(responses=...)``.
 """
 
 from drf_spectacular.openapi import AutoSchema
@@ -26,12 +27,17 @@ ERROR_DESCRIPTIONS = {
     409: "Conflicts with the current state (a duplicate, a transition not allowed): `{detail}` or "
     "`{field: [messages]}`.",
     429: "Too many attempts; wait for `Retry-After` seconds.",
-    503: "A dependency is unavailable; try again.",
+    503: "A dependency (a database, a broker, another service) is unavailable, named in `dependency`; "
+    "retry after `Retry-After` seconds.",
 }
 
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class DependencyErrorSerializer(ErrorSerializer):
+    dependency = serializers.CharField(help_text="postgresql, mongodb, redis, rabbitmq, kafka or a service")
 
 
 def error_responses(*codes: int) -> dict:
@@ -42,7 +48,9 @@ def error_responses(*codes: int) -> dict:
 def error_response(code: int, description: str | None = None) -> OpenApiResponse:
     # Validation errors and duplicates are keyed by field name, so they are any object; the others carry
     # a "detail".
-    body = OpenApiTypes.OBJECT if code in (400, 409) else ErrorSerializer
+    body = {400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT, 503: DependencyErrorSerializer}.get(
+        code, ErrorSerializer
+    )
     return OpenApiResponse(body, description=description or ERROR_DESCRIPTIONS[code])
 
 
@@ -78,4 +86,5 @@ class ErrorDocumentingSchema(AutoSchema):
             codes.append(403)
         if any(p["in"] == "path" for p in parameters):
             codes.append(404)
+        codes.append(503)  # every operation reads or writes some server that may be down
         return codes

@@ -9,8 +9,8 @@ Why this shape:
   idempotent methods (a POST that may have been applied is never sent twice);
 - ``X-Request-ID`` carries the current request id (shared.correlation) on, and ``Authorization`` carries the
   service's own credential unless the caller passes another (e.g. the end user's token);
-- connection errors, timeouts and 5xx answers become ``DependencyUnavailable``, which an API maps to 503
-  with a clear message instead of a 500.
+- connection errors, timeouts and 5xx answers become ``DependencyUnavailable``, which every API answers
+  as a 503 naming the service instead of a 500 (``shared.outages``).
 """
 
 import os

@@ -1,14 +1,14 @@
 """HTTP views of order_svc: parse, call one service or selector, serialize. Domain errors are mapped to
 statuses here: invalid input 400, inactive account 403, unknown or foreign order 404, a transition, payment
-or refund the order does not allow 409 (with the reason), a dependency down 503 with a message naming it."""
+or refund the order does not allow 409 (with the reason). A dependency down (MongoDB, user_svc, product_svc)
+is the 503 naming it that every service answers (shared.outages)."""
 
 import re
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from pymongo.errors import PyMongoError
 from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.viewsets import ViewSet
 
@@ -32,7 +32,6 @@ from orders.errors import (
 )
 from shared.auth.permissions import IsPerson, IsStaff, IsStaffOrService
 from shared.errors import Conflict
-from shared.http import DependencyUnavailable
 from shared.mongo import DocumentLocked
 from shared.openapi import ErrorDocumentingSchema, error_responses
 from shared.pagination import Pagination, paginated
@@ -47,12 +46,6 @@ _ORDER_ID = OpenApiParameter("id", OpenApiTypes.STR, OpenApiParameter.PATH, desc
 # What the status route adds for staff in a browser (orders.api.urls passes it to as_view): DRF's browsable
 # API renders an HTML form from serializer_class for a view that parses forms. The other routes take JSON.
 STATUS_FORM = {"parser_classes": JSON_AND_FORM_PARSERS, "serializer_class": StatusChangeSerializer}
-
-
-class ServiceUnavailable(APIException):
-    status_code = 503
-    default_detail = "A dependency is unavailable, try again."
-    default_code = "service_unavailable"
 
 
 class OrderViewSet(ViewSet):
@@ -72,11 +65,7 @@ class OrderViewSet(ViewSet):
     _permissions = {"set_status": IsStaff, "refund": IsStaff, "pay": IsStaffOrService}
 
     def handle_exception(self, exc):
-        if isinstance(exc, DependencyUnavailable):
-            exc = ServiceUnavailable(f"{exc.service} service unavailable, try again")
-        elif isinstance(exc, PyMongoError):
-            exc = ServiceUnavailable("order database unavailable, try again")
-        elif isinstance(exc, InvalidOrder):
+        if isinstance(exc, InvalidOrder):
             exc = ValidationError(exc.detail)
         elif isinstance(exc, InactiveUser):
             exc = PermissionDenied("Your account is not active.")

@@ -333,8 +333,11 @@ def test_a_dependency_that_is_down_gives_503(alice_api, settings):
         "/api/v1/orders/", {"items": [{"product_id": str(uuid.uuid4()), "quantity": 1}]}, format="json"
     )
 
-    assert response.status_code == 503
-    assert response.json() == {"detail": "product service unavailable, try again"}
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response.json() == {
+        "detail": "The product service is unavailable: retry shortly.",
+        "dependency": "product",
+    }
 
 
 def test_without_a_token_nothing_is_served(api):

@@ -37,6 +37,14 @@ def test_operations_on_an_object_document_404_and_those_with_input_400(schema):
             assert "400" in operation["responses"], name
 
 
+def test_every_operation_documents_the_503_of_a_dependency_down(schema):
+    body = schema["components"]["schemas"]["DependencyError"]
+    assert sorted(body["required"]) == ["dependency", "detail"]
+    for name, operation in _operations(schema):
+        content = operation["responses"]["503"]["content"]["application/json"]["schema"]
+        assert content == {"$ref": "#/components/schemas/DependencyError"}, name
+
+
 def test_error_bodies_are_described(schema):
     error = schema["components"]["schemas"]["Error"]
     assert error["required"] == ["detail"]
