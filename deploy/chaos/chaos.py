@@ -133,7 +133,9 @@ def run(args) -> int:
     ledger.close()
     snap = stores.snapshot(scope)
     stores.close()
-    facts = Facts(dict(ledger.orders), dict(ledger.products), list(ledger.probes), queues_before)
+    facts = Facts(
+        dict(ledger.orders), dict(ledger.products), list(ledger.probes), queues_before, list(ledger.windows)
+    )
     findings = check_all(snap, facts)
     proof = prove_checks_can_fail(snap, facts)
     duration = time.monotonic() - started

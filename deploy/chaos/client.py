@@ -127,5 +127,5 @@ class Client:
         return self._recorded(what, Answer(response.status_code, payload, error))
 
     def _recorded(self, what: str, answer: Answer) -> Answer:
-        self.ledger.record(what, answer.error)
+        self.ledger.record(what, answer.error, answer.status)
         return answer

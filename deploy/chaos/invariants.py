@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from history import replay
-from ledger import AcceptedOrder, CreatedProduct, Probe
+from ledger import AcceptedOrder, CreatedProduct, Probe, Window
 from stores import STALE_S, STOCK_CONSTRAINTS, Snapshot
 
 # An order has settled once the saga answered; what follows (payment, fulfilment) is people's pace.
@@ -18,6 +18,9 @@ HOLDING = ("confirmed", "paid", "processing")  # reserved stock, not yet shipped
 SHIPPED = ("shipped", "delivered")
 PAID = ("paid", "processing", "shipped", "delivered", "refunded")
 STOCK_KINDS = ("reserved", "released", "shipped", "returned")  # movements an order makes, once each
+# The 5xx a fault may cause: the gateway's "no instance answered" (502) and "too slow" (504), and the 503
+# of a service whose dependency is down (shared.outages). A 500 is a bug, fault or no fault.
+FAULT_STATUSES = (502, 503, 504)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,9 @@ INVARIANTS = [
               "the saga queues are empty and nothing was dead-lettered during the run"),
     Invariant("isolation", "own orders only",
               "no customer read another's order or saw one in their own list"),
+    Invariant("no_500", "no 500",
+              "no request was answered 500, or any 5xx but 502, 503 (a dependency down, named) and 504, "
+              "during a fault or outside one"),
 ]  # fmt: skip
 
 
@@ -82,6 +88,7 @@ class Facts:
     created: dict[str, CreatedProduct]
     probes: list[Probe]
     queues_before: dict[str, int]
+    windows: list[Window] = field(default_factory=list)  # what every request was answered, per window
 
 
 def check_all(snap: Snapshot, facts: Facts) -> list[Finding]:
@@ -100,6 +107,7 @@ def check_all(snap: Snapshot, facts: Facts) -> list[Finding]:
         outboxes_empty,
         no_message_lost,
         isolation,
+        no_500,
     ):
         findings.extend(check(snap, facts))
     return findings
@@ -378,6 +386,22 @@ def isolation(snap: Snapshot, facts: Facts) -> list[Finding]:
         )
         for probe in facts.probes
     ]
+
+
+def no_500(snap: Snapshot, facts: Facts) -> list[Finding]:
+    findings = []
+    for window in facts.windows:
+        finding = Finding("no_500", f"{window.sent} answers in {window.name}", [window.started])
+        answered = window.server_errors.items()  # "order create: 500" -> count
+        bad = sorted((what, n) for what, n in answered if _status(what) not in FAULT_STATUSES)
+        if bad:
+            finding.violation = ", ".join(f"{what} ({n} times)" for what, n in bad)
+        findings.append(_placed(finding))
+    return findings
+
+
+def _status(what: str) -> int:
+    return int(what.rsplit(": ", 1)[1])
 
 
 def _placed(finding: Finding) -> Finding:

@@ -20,6 +20,7 @@ class Window:
     ok: int = 0
     failed: int = 0
     errors: Counter = field(default_factory=Counter)  # "order create: http_503" -> count
+    server_errors: Counter = field(default_factory=Counter)  # 5xx answers: "order create: 503" -> count
     # Fault windows only: how long the component was down, and how long its start took.
     down_s: float | None = None
     restart_s: float | None = None
@@ -34,6 +35,7 @@ class Window:
             "ok": self.ok,
             "failed": self.failed,
             "errors": dict(self.errors.most_common()),
+            "server_errors": dict(self.server_errors.most_common()),
             "down_s": self.down_s,
             "restart_s": self.restart_s,
             "fault_error": self.fault_error,
@@ -101,8 +103,9 @@ class Ledger:
         with self._lock:
             self.windows[-1].ended = time.time()
 
-    def record(self, what: str, outcome: str | None) -> None:
-        """One request: ``outcome`` None for an answer the client can use, else the error's name."""
+    def record(self, what: str, outcome: str | None, status: int | None = None) -> None:
+        """One request: ``outcome`` None for an answer the client can use, else the error's name;
+        ``status`` the HTTP status, if there was an answer (a 5xx is kept for the "no 500" check)."""
         with self._lock:
             window = self.windows[-1]
             window.sent += 1
@@ -111,6 +114,8 @@ class Ledger:
             else:
                 window.failed += 1
                 window.errors[f"{what}: {outcome}"] += 1
+            if status is not None and status >= 500:
+                window.server_errors[f"{what}: {status}"] += 1
 
     # Facts ----------------------------------------------------------------------------------------
     def order_accepted(self, order: AcceptedOrder) -> None:

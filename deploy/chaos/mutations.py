@@ -108,6 +108,12 @@ def _peeked(snap: Snapshot, facts: Facts) -> str:
     return "a customer read another's order"
 
 
+def _answered_500(snap: Snapshot, facts: Facts) -> str:
+    window = facts.windows[-1]
+    window.server_errors["order create: 500"] += 1
+    return f"an order create answered 500 in {window.name}"
+
+
 MUTATIONS: dict[str, Mutation] = {
     "settled": _stuck_order,
     "order_stock": _confirmed_holds_nothing,
@@ -122,6 +128,7 @@ MUTATIONS: dict[str, Mutation] = {
     "outboxes": _outbox_left,
     "queues": _dead_lettered,
     "isolation": _peeked,
+    "no_500": _answered_500,
 }
 assert set(MUTATIONS) == {invariant.key for invariant in INVARIANTS}
 
