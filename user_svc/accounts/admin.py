@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import locks, selectors, services
 from accounts.errors import AccountError, AddressNotFound
 from accounts.models import Address, User
+from shared.admin.inlines import ReadOnlyInlineMixin
 
 ADDRESS_FIELDS = [
     "label",
@@ -39,23 +40,13 @@ def _changing(request) -> bool:
     return request.method == "POST" and transaction.get_connection().in_atomic_block
 
 
-class AddressInline(admin.TabularInline):
+class AddressInline(ReadOnlyInlineMixin, admin.TabularInline):
     """The account's addresses, to look at; each is changed on its own page (AddressAdmin)."""
 
     model = Address
-    extra = 0
     fields = ADDRESS_FIELDS
     readonly_fields = ADDRESS_FIELDS
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)

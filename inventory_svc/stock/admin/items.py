@@ -24,6 +24,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from shared.admin.audit import StaffModelAdmin
+from shared.admin.inlines import ReadOnlyInlineMixin
 from shared.correlation import get_request_id
 from stock import services
 from stock.admin.filters import LowStockFilter, ProductFilter
@@ -45,24 +46,14 @@ class RecentMovements(BaseInlineFormSet):
         return self._recent
 
 
-class MovementInline(admin.TabularInline):
+class MovementInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Movement
     formset = RecentMovements
     verbose_name_plural = f"Latest movements (newest first, up to {HISTORY_ROWS})"
     fields = ["created_at", "kind", "quantity_delta", "reserved_delta", "order_id", "actor", "reason"]
     readonly_fields = fields
     ordering = ["-id"]
-    extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Item)
