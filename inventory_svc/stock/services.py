@@ -3,12 +3,12 @@ everything the change announces; nothing is announced for a change that rolls ba
 
 import logging
 import math
-from collections import OrderedDict
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shared.events import names
+from shared.events.order_lines import merge_lines
 from stock import outbox
 from stock.errors import ItemExists, QuantityBelowReserved, TooEarly
 from stock.models import Item, Movement, OrderReservation, ProcessedEvent, Reservation
@@ -160,7 +160,7 @@ def stock_reserve(*, order_id, items, actor="", reply=False, correlation_id=None
             _answer_again(order, correlation_id)
         return order
 
-    wanted = _merge_lines(items)
+    wanted = dict(sorted(merge_lines(items).items()))
     # Row locks in one fixed order (by product id), so concurrent orders never deadlock.
     locked = {
         item.product_id: item
@@ -359,13 +359,6 @@ def _move_lines(order, from_status, to_status, kind, *, quantity_sign=0, reserve
         _refresh_low_stock(item, correlation_id)
         moved.append({"product_id": item.product_id, "quantity": line.quantity})
     return moved
-
-
-def _merge_lines(items) -> "OrderedDict[str, int]":
-    merged: OrderedDict[str, int] = OrderedDict()
-    for line in items:
-        merged[line["product_id"]] = merged.get(line["product_id"], 0) + int(line["quantity"])
-    return OrderedDict(sorted(merged.items()))
 
 
 def _record(item, kind, *, quantity_delta=0, reserved_delta=0, order_id="", actor="", reason=""):

@@ -19,6 +19,7 @@ from django.db import InterfaceError, OperationalError
 
 from shared.celery import retry_on, task_envelope
 from shared.events import names
+from shared.events.order_lines import LINES_SHAPE, is_line
 from stock import handlers
 from stock.errors import TooEarly
 
@@ -28,20 +29,9 @@ RETRY_UNTIL_READY = retry_on(OperationalError, InterfaceError, TooEarly)
 
 def _envelope(kwargs, expected_type):
     envelope = task_envelope(kwargs, expected_type)
-    if not _valid_lines(envelope.data.get("items", [])):
-        raise Reject("items must be [{product_id: str, quantity: 1..1000}]", requeue=False)
+    if not all(is_line(line) for line in envelope.data.get("items", [])):
+        raise Reject(f"items must be {LINES_SHAPE}", requeue=False)
     return envelope
-
-
-def _valid_lines(items):
-    return all(
-        isinstance(line, dict)
-        and isinstance(line.get("product_id"), str)
-        and isinstance(line.get("quantity"), int)
-        and not isinstance(line.get("quantity"), bool)
-        and 1 <= line["quantity"] <= 1000
-        for line in items
-    )
 
 
 @shared_task(name=names.RESERVE_STOCK_TASK, **RETRY)

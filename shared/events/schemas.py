@@ -39,7 +39,7 @@ SCHEMAS: dict[str, tuple[dict, dict]] = {
         {"product_id": _STR, "sku": _STR, "quantity": _NUMBER, "reorder_threshold": _NUMBER},
         {},
     ),
-    # items: [{product_id, quantity}]
+    # items: [{product_id, quantity}] (shared.events.order_lines)
     names.INVENTORY_RESERVED: ({"order_id": _STR, "items": _LIST}, {}),
     names.INVENTORY_RELEASED: ({"order_id": _STR, "items": _LIST}, {}),
     names.INVENTORY_ADJUSTED: (

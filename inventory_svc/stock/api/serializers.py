@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from shared.events.order_lines import MAX_LINES, MAX_QUANTITY
 from shared.pagination import PageQuerySerializer
 from shared.strict import StrictQuerySerializer, StrictSerializer
 from stock.models import Item, Movement
@@ -51,13 +52,15 @@ class MovementSerializer(serializers.ModelSerializer):
 
 
 class LineSerializer(StrictSerializer):
+    """An order line (shared.events.order_lines); stock_reserve merges lines of the same product."""
+
     product_id = serializers.CharField(max_length=64)
-    quantity = serializers.IntegerField(min_value=1, max_value=1000)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
 
 
 class ReserveSerializer(StrictSerializer):
     order_id = serializers.CharField(max_length=64)
-    items = LineSerializer(many=True, allow_empty=False, max_length=100)
+    items = LineSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
 
 
 class ReleaseSerializer(StrictSerializer):

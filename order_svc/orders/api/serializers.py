@@ -4,12 +4,11 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from orders.services import MAX_QUANTITY, REQUESTABLE, STATUSES
+from orders.services import REQUESTABLE, STATUSES
+from shared.events.order_lines import MAX_LINES, MAX_QUANTITY
 from shared.pagination import PageQuerySerializer
 from shared.postal import CountryField, PhoneField, RegionField, validate_postal
 from shared.strict import StrictSerializer
-
-MAX_LINES = 100
 
 
 class LineInSerializer(StrictSerializer):

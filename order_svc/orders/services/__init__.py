@@ -10,7 +10,7 @@ orders.statuses, re-exported here.
 """
 
 from orders.services.money import order_pay, order_refund
-from orders.services.placing import MAX_QUANTITY, merge_lines, order_create
+from orders.services.placing import order_create
 from orders.services.requests import order_cancel, order_set_status
 from orders.services.saga import order_reservation_failed, order_reserved
 from orders.services.scheduler import orders_cancel_unpaid, orders_redrive
@@ -37,7 +37,6 @@ __all__ = [
     "CONFIRMED",
     "DELIVERED",
     "FAILED",
-    "MAX_QUANTITY",
     "PAID",
     "PENDING",
     "PROCESSING",
@@ -48,7 +47,6 @@ __all__ = [
     "SHIPPED",
     "STATUSES",
     "TRANSITIONS",
-    "merge_lines",
     "order_cancel",
     "order_create",
     "order_pay",

@@ -3,15 +3,14 @@
 import hashlib
 import json
 import uuid
-from collections import OrderedDict
 
 from orders import dependencies, repository
 from orders.errors import IdempotencyKeyReused, InactiveUser, InvalidOrder
 from orders.outbox import reserve_command, status_event
 from orders.statuses import PENDING
+from shared.events.order_lines import MAX_QUANTITY, merge_lines, over_limit
 from shared.mongo import cents, from_cents, now_ms
 
-MAX_QUANTITY = 1000
 # An order's shipping address: the fields of user_svc's addresses (and their shared.postal rules).
 ADDRESS_FIELDS = ("label", "line1", "line2", "city", "region", "postal_code", "country", "phone")
 BOTH_ADDRESSES = (
@@ -19,12 +18,10 @@ BOTH_ADDRESSES = (
 )
 
 
-def merge_lines(items) -> "OrderedDict[str, int]":
-    """Duplicate product lines become one, quantities summed (first appearance keeps its place)."""
-    merged: OrderedDict[str, int] = OrderedDict()
-    for line in items:
-        merged[line["product_id"]] = merged.get(line["product_id"], 0) + line["quantity"]
-    too_many = [product_id for product_id, quantity in merged.items() if quantity > MAX_QUANTITY]
+def _merged(items) -> dict[str, int]:
+    """The order's lines merged (shared.events.order_lines); InvalidOrder when a product's sum is over."""
+    merged = merge_lines(items)
+    too_many = over_limit(merged)
     if too_many:
         raise InvalidOrder({"items": [f"At most {MAX_QUANTITY} of product {too_many[0]} per order."]})
     return merged
@@ -61,7 +58,7 @@ def order_create(
     """
     if shipping_address_id and shipping_address:
         raise InvalidOrder({"shipping_address": [BOTH_ADDRESSES]})
-    lines = merge_lines(items)
+    lines = _merged(items)
     inline = _address_snapshot(shipping_address) if shipping_address else None
     fingerprint = _fingerprint(lines, shipping_address_id or inline)
     idempotency = f"{user_id}:{idempotency_key}" if idempotency_key else None
