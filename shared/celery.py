@@ -13,6 +13,7 @@ from celery.exceptions import Reject
 from celery.signals import task_postrun, task_prerun, worker_ready
 from kombu import Exchange, Queue
 
+from shared.correlation import clean_request_id, reset_request_id, set_request_id
 from shared.events import InvalidEnvelope, names, parse_envelope
 
 DEAD_LETTER_EXCHANGE = Exchange("dead-letter", type="direct", durable=True)
@@ -103,6 +104,7 @@ def make_celery_app(service: str) -> Celery:
     )
     app.autodiscover_tasks()
     keep_database_connections(app)
+    adopt_correlation_ids()
 
     @worker_ready.connect(weak=False)
     def _declare_on_start(sender=None, **_):
@@ -135,3 +137,30 @@ def _close_old_connections(task=None, **_):
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+def adopt_correlation_ids() -> None:
+    """Run every task under the request id its message carries (shared.correlation), the one place that
+    sets it for Celery: a saga task's kwargs are an envelope, whose ``correlation_id`` becomes the request
+    id of the task's work, so its log lines and every message it sends (make_envelope) carry the id of the
+    request that started the saga. A task without a well-formed one (beat's sweeps, a poison message)
+    runs under a fresh id. The id in force before the task is back when it ends, also for an eager task
+    run inside its caller (tests)."""
+    task_prerun.connect(_adopt_correlation_id, weak=False, dispatch_uid="shared.celery.adopt_correlation_id")
+    task_postrun.connect(_drop_correlation_id, weak=False, dispatch_uid="shared.celery.drop_correlation_id")
+
+
+_RESET_ATTRIBUTE = "shared_request_id_reset"  # where a task's request keeps what resets the id
+
+
+def _adopt_correlation_id(task=None, kwargs=None, **_):
+    candidate = kwargs.get("correlation_id") if isinstance(kwargs, dict) else None
+    token = set_request_id(clean_request_id(candidate if isinstance(candidate, str) else None))
+    setattr(task.request, _RESET_ATTRIBUTE, token)
+
+
+def _drop_correlation_id(task=None, **_):
+    token = getattr(task.request, _RESET_ATTRIBUTE, None)
+    if token is not None:
+        setattr(task.request, _RESET_ATTRIBUTE, None)
+        reset_request_id(token)

@@ -1,5 +1,8 @@
 """handle_<event>(envelope): what inventory_svc does with each message it receives. Each runs in one
-transaction with its deduplication record, so a redelivered message changes nothing."""
+transaction with its deduplication record, so a redelivered message changes nothing.
+
+Each runs under the message's correlation id, so what it logs and sends (stock.outbox) carries it: the
+product events' handler sets it here, the saga's Celery tasks adopt it before they start (shared.celery)."""
 
 from contextlib import suppress
 
@@ -39,7 +42,6 @@ def _product_created(envelope):
             sku=data["sku"],
             quantity=data["initial_stock"],
             actor="product.created",
-            correlation_id=envelope.correlation_id,
         )
 
 
@@ -66,30 +68,20 @@ _PRODUCT_HANDLERS = {
 def handle_reserve_stock(envelope: Envelope):
     """The saga's reserve command: reserve all or nothing and reply through the outbox."""
     return services.stock_reserve(
-        order_id=envelope.data["order_id"],
-        items=envelope.data["items"],
-        actor=ACTOR,
-        reply=True,
-        correlation_id=envelope.correlation_id,
+        order_id=envelope.data["order_id"], items=envelope.data["items"], actor=ACTOR, reply=True
     )
 
 
 def handle_release_stock(envelope: Envelope):
-    return services.stock_release(
-        order_id=envelope.data["order_id"], actor=ACTOR, correlation_id=envelope.correlation_id
-    )
+    return services.stock_release(order_id=envelope.data["order_id"], actor=ACTOR)
 
 
 def handle_commit_stock(envelope: Envelope):
     """The saga's commit command (the order shipped); raises ``TooEarly`` before the reservation exists."""
-    return services.stock_commit(
-        order_id=envelope.data["order_id"], actor=ACTOR, correlation_id=envelope.correlation_id
-    )
+    return services.stock_commit(order_id=envelope.data["order_id"], actor=ACTOR)
 
 
 def handle_restock(envelope: Envelope):
     """The saga's restock command (a shipped order refunded, goods back); raises ``TooEarly`` before the
     order's commit."""
-    return services.stock_restock(
-        order_id=envelope.data["order_id"], actor=ACTOR, correlation_id=envelope.correlation_id
-    )
+    return services.stock_restock(order_id=envelope.data["order_id"], actor=ACTOR)

@@ -35,8 +35,7 @@ def first_delivery(event_id, event_type) -> bool:
 
 
 @transaction.atomic
-def item_create(*, product_id, sku, quantity, reorder_threshold=None, product_name="", actor="",
-                correlation_id=None) -> Item:  # fmt: skip
+def item_create(*, product_id, sku, quantity, reorder_threshold=None, product_name="", actor="") -> Item:
     if reorder_threshold is None:
         reorder_threshold = reorder_threshold_for(quantity)
     try:
@@ -60,15 +59,14 @@ def item_create(*, product_id, sku, quantity, reorder_threshold=None, product_na
             "quantity": quantity,
             "reorder_threshold": reorder_threshold,
         },
-        correlation_id=correlation_id,
     )
-    _refresh_low_stock(item, correlation_id)
+    _refresh_low_stock(item)
     return item
 
 
 @transaction.atomic
 def item_adjust(*, item_id, quantity=None, quantity_delta=None, reorder_threshold=None, sku=None, actor="",
-                reason="", correlation_id=None) -> Item:  # fmt: skip
+                reason="") -> Item:  # fmt: skip
     """Set the quantity (``quantity``) or move it by ``quantity_delta`` units (negative: take away),
     and/or set the threshold or sku. A delta applies to the quantity as it is under the row lock, so
     "add 5" from a page read a while ago adds 5 to what is there now, not to what the page showed."""
@@ -103,14 +101,13 @@ def item_adjust(*, item_id, quantity=None, quantity_delta=None, reorder_threshol
             "available": item.available,
             "reason": reason,
         },
-        correlation_id=correlation_id,
     )
-    _refresh_low_stock(item, correlation_id)
+    _refresh_low_stock(item)
     return item
 
 
 @transaction.atomic
-def item_rename(*, product_id, sku=None, product_name=None, correlation_id=None) -> Item | None:
+def item_rename(*, product_id, sku=None, product_name=None) -> Item | None:
     """Follow the catalog's sku and/or name (None: unchanged); one movement records what changed.
     Nothing happens when the values are already these (a replayed event)."""
     item = Item.objects.select_for_update().filter(product_id=product_id).first()
@@ -133,7 +130,7 @@ def item_rename(*, product_id, sku=None, product_name=None, correlation_id=None)
 
 
 @transaction.atomic
-def item_deactivate(*, product_id, correlation_id=None) -> Item | None:
+def item_deactivate(*, product_id) -> Item | None:
     item = Item.objects.select_for_update().filter(product_id=product_id).first()
     if item is None or not item.is_active:
         return item
@@ -144,7 +141,7 @@ def item_deactivate(*, product_id, correlation_id=None) -> Item | None:
 
 
 @transaction.atomic
-def stock_reserve(*, order_id, items, actor="", reply=False, correlation_id=None) -> OrderReservation:
+def stock_reserve(*, order_id, items, actor="", reply=False) -> OrderReservation:
     """Reserve every line of the order or none. The first answer for an order id is final: asking again
     returns it and moves nothing. With ``reply``, the saga's answer task goes to order_svc, also when
     asked again (``_answer_again``): a repeated command is a re-drive or a redelivery, and the first
@@ -157,7 +154,7 @@ def stock_reserve(*, order_id, items, actor="", reply=False, correlation_id=None
     except IntegrityError:  # asked before (or released before it was ever reserved)
         order = _locked_order(order_id)
         if reply:
-            _answer_again(order, correlation_id)
+            _answer_again(order)
         return order
 
     wanted = dict(sorted(merge_lines(items).items()))
@@ -177,7 +174,7 @@ def stock_reserve(*, order_id, items, actor="", reply=False, correlation_id=None
         order.shortages = shortages
         order.save(update_fields=["status", "shortages", "updated_at"])
         if reply:
-            outbox.reply_failed(order_id, shortages, correlation_id)
+            outbox.reply_failed(order_id, shortages)
         return order
 
     for product_id, quantity in wanted.items():
@@ -186,20 +183,19 @@ def stock_reserve(*, order_id, items, actor="", reply=False, correlation_id=None
         item.save(update_fields=["reserved", "updated_at"])
         Reservation.objects.create(order=order, item=item, quantity=quantity)
         _record(item, Movement.Kind.RESERVED, reserved_delta=quantity, order_id=order_id, actor=actor)
-        _refresh_low_stock(item, correlation_id)
+        _refresh_low_stock(item)
     outbox.announce_order(
         names.INVENTORY_RESERVED,
         order_id=order_id,
         data={"order_id": order_id, "items": [{"product_id": p, "quantity": q} for p, q in wanted.items()]},
-        correlation_id=correlation_id,
     )
     if reply:
-        outbox.reply_reserved(order_id, correlation_id)
+        outbox.reply_reserved(order_id)
     return order
 
 
 @transaction.atomic
-def stock_release(*, order_id, actor="", correlation_id=None) -> OrderReservation:
+def stock_release(*, order_id, actor="") -> OrderReservation:
     """Give back what the order holds; again and again is fine. Releasing an order never reserved leaves
     a marker, so a reserve request that arrives late (a cancel that raced it) reserves nothing. An order
     already shipped (committed, or returned since) holds nothing any more: its release changes nothing."""
@@ -220,12 +216,11 @@ def stock_release(*, order_id, actor="", correlation_id=None) -> OrderReservatio
         order_status=OrderReservation.Status.RELEASED,
         event_type=names.INVENTORY_RELEASED,
         actor=actor,
-        correlation_id=correlation_id,
     )
 
 
 @transaction.atomic
-def stock_commit(*, order_id, actor="", correlation_id=None) -> OrderReservation:
+def stock_commit(*, order_id, actor="") -> OrderReservation:
     """Ship the order's reservation: each line's units leave both ``quantity`` and ``reserved`` (so
     ``available`` does not change), one ``shipped`` movement per line, ``inventory.committed`` announced.
 
@@ -249,12 +244,11 @@ def stock_commit(*, order_id, actor="", correlation_id=None) -> OrderReservation
         order_status=OrderReservation.Status.COMMITTED,
         event_type=names.INVENTORY_COMMITTED,
         actor=actor,
-        correlation_id=correlation_id,
     )
 
 
 @transaction.atomic
-def stock_restock(*, order_id, actor="", correlation_id=None) -> OrderReservation:
+def stock_restock(*, order_id, actor="") -> OrderReservation:
     """Put a shipped order's goods back on the shelf: each committed line's units return to ``quantity``,
     one ``returned`` movement per line, ``inventory.returned`` announced; low stock re-armed when
     ``available`` rises above the threshold.
@@ -279,11 +273,10 @@ def stock_restock(*, order_id, actor="", correlation_id=None) -> OrderReservatio
         order_status=OrderReservation.Status.RETURNED,
         event_type=names.INVENTORY_RETURNED,
         actor=actor,
-        correlation_id=correlation_id,
     )
 
 
-def _answer_again(order: OrderReservation, correlation_id=None) -> None:
+def _answer_again(order: OrderReservation) -> None:
     """Send the saga's answer for an order asked about before, through the outbox like the first answer;
     nothing moves. order_svc applies either answer to a pending order only (a duplicate changes nothing),
     so sending it again is always safe, and it is what a re-driven order waits for.
@@ -293,10 +286,10 @@ def _answer_again(order: OrderReservation, correlation_id=None) -> None:
     released before its reserve arrived) is held no more, so the answer is "failed": "reserved" would
     confirm an order whose stock is gone. Call under the reservation's row lock."""
     if order.status in (OrderReservation.Status.RESERVED, *SHIPPED_STATUSES):
-        outbox.reply_reserved(order.order_id, correlation_id)
+        outbox.reply_reserved(order.order_id)
     else:  # failed (with its shortages), or released since
         reason = outbox.INSUFFICIENT_STOCK if order.shortages else outbox.STOCK_RELEASED
-        outbox.reply_failed(order.order_id, order.shortages, correlation_id, reason=reason)
+        outbox.reply_failed(order.order_id, order.shortages, reason=reason)
 
 
 def _locked_order(order_id) -> OrderReservation | None:
@@ -305,7 +298,7 @@ def _locked_order(order_id) -> OrderReservation | None:
 
 
 def _move_order(order, from_status, to_status, kind, *, order_status, event_type, quantity_sign=0,
-                reserved_sign=0, actor="", correlation_id=None) -> OrderReservation:  # fmt: skip
+                reserved_sign=0, actor="") -> OrderReservation:  # fmt: skip
     """One step of a reservation's life (release, commit, restock): move its lines (``_move_lines``), set
     the reservation's status, and announce ``event_type`` with the lines moved, if any."""
     moved = _move_lines(
@@ -316,18 +309,17 @@ def _move_order(order, from_status, to_status, kind, *, order_status, event_type
         quantity_sign=quantity_sign,
         reserved_sign=reserved_sign,
         actor=actor,
-        correlation_id=correlation_id,
     )
     order.status = order_status
     order.save(update_fields=["status", "updated_at"])
     if moved:
         data = {"order_id": order.order_id, "items": moved}
-        outbox.announce_order(event_type, order_id=order.order_id, data=data, correlation_id=correlation_id)
+        outbox.announce_order(event_type, order_id=order.order_id, data=data)
     return order
 
 
-def _move_lines(order, from_status, to_status, kind, *, quantity_sign=0, reserved_sign=0, actor="",
-                correlation_id=None) -> list[dict]:  # fmt: skip
+def _move_lines(order, from_status, to_status, kind, *, quantity_sign=0, reserved_sign=0,
+                actor="") -> list[dict]:  # fmt: skip
     """Move the order's lines in ``from_status`` to ``to_status``: each line's units, times the signs,
     applied to its item's quantity and reserved, one ``kind`` movement and the low-stock edge per line.
     Item rows are locked in product-id order, like a reservation's. Return ``[{product_id, quantity}]``."""
@@ -356,7 +348,7 @@ def _move_lines(order, from_status, to_status, kind, *, quantity_sign=0, reserve
             order_id=order.order_id,
             actor=actor,
         )
-        _refresh_low_stock(item, correlation_id)
+        _refresh_low_stock(item)
         moved.append({"product_id": item.product_id, "quantity": line.quantity})
     return moved
 
@@ -375,12 +367,12 @@ def _record(item, kind, *, quantity_delta=0, reserved_delta=0, order_id="", acto
     )
 
 
-def _refresh_low_stock(item, correlation_id):
+def _refresh_low_stock(item):
     """Edge trigger: alert once when available falls to or below the threshold; re-arm above it."""
     if item.is_low_stock and not item.low_stock_alerted:
         item.low_stock_alerted = True
         item.save(update_fields=["low_stock_alerted", "updated_at"])
-        outbox.alert_low_stock(item, correlation_id)
+        outbox.alert_low_stock(item)
     elif not item.is_low_stock and item.low_stock_alerted:
         item.low_stock_alerted = False
         item.save(update_fields=["low_stock_alerted", "updated_at"])

@@ -25,7 +25,6 @@ from django.utils.html import format_html
 
 from shared.admin.audit import StaffModelAdmin
 from shared.admin.inlines import ReadOnlyInlineMixin
-from shared.correlation import get_request_id
 from stock import services
 from stock.admin.filters import LowStockFilter, ProductFilter
 from stock.admin.forms import StockAdjustForm
@@ -178,7 +177,6 @@ class ItemAdmin(StaffModelAdmin):
                     item_id=item.pk,
                     actor=request.user.get_username(),
                     reason=form.cleaned_data["reason"],
-                    correlation_id=get_request_id(),
                     **form.changes(),
                 )
             except QuantityBelowReserved as refused:

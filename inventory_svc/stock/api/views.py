@@ -10,7 +10,6 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from shared.auth.permissions import IsStaff, IsStaffOrService
-from shared.correlation import get_request_id
 from shared.errors import Conflict
 from shared.openapi import ErrorDocumentingSchema, error_responses
 from shared.pagination import PageQuerySerializer
@@ -54,9 +53,7 @@ class ItemViewSet(GenericViewSet):
         payload = serializers.ItemCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            item = services.item_create(
-                **payload.validated_data, actor=_actor(request), correlation_id=get_request_id()
-            )
+            item = services.item_create(**payload.validated_data, actor=_actor(request))
         except ItemExists as exc:
             raise Conflict({"product_id": [str(exc)]}) from None
         return Response(serializers.ItemSerializer(item).data, status=status.HTTP_201_CREATED)
@@ -95,7 +92,6 @@ class ItemViewSet(GenericViewSet):
             item = services.item_adjust(
                 item_id=item.id,
                 actor=_actor(request),
-                correlation_id=get_request_id(),
                 **payload.validated_data,
             )
         except QuantityBelowReserved as exc:
@@ -135,7 +131,6 @@ class ReserveView(APIView):
             order_id=payload.validated_data["order_id"],
             items=payload.validated_data["items"],
             actor=_actor(request),
-            correlation_id=get_request_id(),
         )
         code = (
             status.HTTP_409_CONFLICT if order.status == OrderReservation.Status.FAILED else status.HTTP_200_OK
@@ -161,7 +156,6 @@ class ReleaseView(APIView):
         order = services.stock_release(
             order_id=payload.validated_data["order_id"],
             actor=_actor(request),
-            correlation_id=get_request_id(),
         )
         if order.status in services.SHIPPED_STATUSES:  # the goods left: nothing to give back
             return Response(_answer(order), status=status.HTTP_409_CONFLICT)

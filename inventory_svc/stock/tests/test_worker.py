@@ -1,9 +1,11 @@
 """The saga's inventory worker for real: a Celery worker process on RabbitMQ (in a throwaway vhost)."""
 
+import json
+
 import pytest
 from django.db import connection
 
-from shared.events import names
+from shared.events import make_envelope, names
 from shared.outbox.models import OutboxMessage
 from shared.testing.waiting import wait_until
 from stock.models import Movement, OrderReservation, Reservation
@@ -21,6 +23,37 @@ def test_a_reserve_command_is_executed_by_the_worker_and_answered(worker, comman
     assert wait_until(lambda: OrderReservation.objects.filter(order_id="w-1").exists(), timeout=30)
     item.refresh_from_db()
     assert item.reserved == 3
+
+
+def test_the_worker_runs_a_command_under_its_correlation_id(worker, send, make_item, tmp_path):
+    # given a reserve command sent on behalf of request "saga-req-7"
+    item = make_item(quantity=10)
+    log = tmp_path / "worker.log"
+    worker(log=log)
+    data = {"order_id": "w-corr", "items": [{"product_id": item.product_id, "quantity": 1}]}
+    envelope = make_envelope(names.RESERVE_STOCK_TASK, data, source="order_svc", correlation_id="saga-req-7")
+
+    # when the worker handles it
+    send(names.RESERVE_STOCK_TASK, names.ORDER_CREATED_QUEUE, envelope.as_dict())
+
+    # then its answer and its event carry the command's id (shared.celery's task hook), and so does the
+    # worker's log line about the task
+    written = OutboxMessage.objects.filter(payload__data__order_id="w-corr")
+    assert wait_until(lambda: written.count() == 2, timeout=30)
+    assert sorted((m.payload["event_type"], m.payload["correlation_id"]) for m in written) == [
+        (names.INVENTORY_RESERVED, "saga-req-7"),
+        (names.ORDER_INVENTORY_RESERVED_TASK, "saga-req-7"),
+    ]
+    assert wait_until(lambda: "saga-req-7" in _request_ids(log), timeout=10)
+
+
+def _request_ids(log):
+    """The request ids of the worker's JSON log lines."""
+    ids = set()
+    for line in log.read_text().splitlines():
+        if line.startswith("{"):
+            ids.add(json.loads(line).get("request_id"))
+    return ids
 
 
 def test_a_re_driven_reserve_whose_first_answer_was_lost_is_answered_again(worker, command, make_item):

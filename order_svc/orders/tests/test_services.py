@@ -4,9 +4,10 @@ import threading
 
 import pytest
 
-from orders import handlers, repository, services
+from orders import handlers, repository, services, tasks
 from orders.errors import TransitionNotAllowed
-from orders.tests.conftest import outbox_of
+from orders.tests.conftest import events_of, outbox_of
+from shared.correlation import get_request_id
 from shared.events import make_envelope, names
 
 
@@ -43,6 +44,22 @@ def test_a_reserved_reply_confirms_once(pending_order):
     stored = repository.get(order["id"])
     assert stored["status"] == "confirmed"
     assert [h["status"] for h in stored["status_history"]] == ["pending", "confirmed"]
+
+
+def test_a_reply_task_runs_under_the_replys_correlation_id(pending_order):
+    from config.celery import app  # noqa: F401  (building the app connects shared.celery's task hook)
+
+    order = pending_order()
+    data = {"order_id": order["id"]}
+    reply = make_envelope(
+        names.ORDER_INVENTORY_RESERVED_TASK, data, source="inventory_svc", correlation_id="r-9"
+    )
+
+    tasks.inventory_reserved.apply(kwargs=reply.as_dict()).get()
+
+    confirmed = [e for e in events_of(order["id"]) if e["data"]["status"] == "confirmed"]
+    assert [e["correlation_id"] for e in confirmed] == ["r-9"]
+    assert get_request_id() is None  # the task's id ended with it
 
 
 def test_a_failed_reply_fails_with_reason_and_shortages_once(pending_order):
