@@ -1,7 +1,7 @@
 """handle_<event>(envelope): what inventory_svc does with each message it receives. Each runs in one
 transaction with its deduplication record, so a redelivered message changes nothing.
 
-Each runs under the message's correlation id, so what it logs and sends (stock.outbox) carries it: the
+Each runs under the message's correlation id, so what it logs and sends (stock.messages) carries it: the
 product events' handler sets it here, the saga's Celery tasks adopt it before they start (shared.celery)."""
 
 from contextlib import suppress

@@ -7,9 +7,8 @@ import math
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from shared.events import names
 from shared.events.order_lines import merge_lines
-from stock import outbox
+from stock import messages
 from stock.errors import ItemExists, QuantityBelowReserved, TooEarly
 from stock.models import Item, Movement, OrderReservation, ProcessedEvent, Reservation
 
@@ -50,16 +49,7 @@ def item_create(*, product_id, sku, quantity, reorder_threshold=None, product_na
     except IntegrityError:
         raise ItemExists(f"Product {product_id} already has an inventory item.") from None
     _record(item, Movement.Kind.CREATED, quantity_delta=quantity, actor=actor)
-    outbox.announce(
-        names.INVENTORY_CREATED,
-        product_id=product_id,
-        data={
-            "product_id": product_id,
-            "sku": sku,
-            "quantity": quantity,
-            "reorder_threshold": reorder_threshold,
-        },
-    )
+    messages.inventory_created(item)
     _refresh_low_stock(item)
     return item
 
@@ -90,18 +80,7 @@ def item_adjust(*, item_id, quantity=None, quantity_delta=None, reorder_threshol
         item.sku = sku
     item.save()
     _record(item, Movement.Kind.ADJUSTED, quantity_delta=delta, actor=actor, reason=reason)
-    outbox.announce(
-        names.INVENTORY_ADJUSTED,
-        product_id=item.product_id,
-        data={
-            "product_id": item.product_id,
-            "sku": item.sku,
-            "quantity": item.quantity,
-            "reserved": item.reserved,
-            "available": item.available,
-            "reason": reason,
-        },
-    )
+    messages.inventory_adjusted(item, reason=reason)
     _refresh_low_stock(item)
     return item
 
@@ -174,7 +153,7 @@ def stock_reserve(*, order_id, items, actor="", reply=False) -> OrderReservation
         order.shortages = shortages
         order.save(update_fields=["status", "shortages", "updated_at"])
         if reply:
-            outbox.reply_failed(order_id, shortages)
+            messages.reply_failed(order_id, shortages)
         return order
 
     for product_id, quantity in wanted.items():
@@ -184,13 +163,9 @@ def stock_reserve(*, order_id, items, actor="", reply=False) -> OrderReservation
         Reservation.objects.create(order=order, item=item, quantity=quantity)
         _record(item, Movement.Kind.RESERVED, reserved_delta=quantity, order_id=order_id, actor=actor)
         _refresh_low_stock(item)
-    outbox.announce_order(
-        names.INVENTORY_RESERVED,
-        order_id=order_id,
-        data={"order_id": order_id, "items": [{"product_id": p, "quantity": q} for p, q in wanted.items()]},
-    )
+    messages.inventory_reserved(order_id, [{"product_id": p, "quantity": q} for p, q in wanted.items()])
     if reply:
-        outbox.reply_reserved(order_id)
+        messages.reply_reserved(order_id)
     return order
 
 
@@ -214,7 +189,7 @@ def stock_release(*, order_id, actor="") -> OrderReservation:
         Movement.Kind.RELEASED,
         reserved_sign=-1,
         order_status=OrderReservation.Status.RELEASED,
-        event_type=names.INVENTORY_RELEASED,
+        announce=messages.inventory_released,
         actor=actor,
     )
 
@@ -242,7 +217,7 @@ def stock_commit(*, order_id, actor="") -> OrderReservation:
         quantity_sign=-1,
         reserved_sign=-1,
         order_status=OrderReservation.Status.COMMITTED,
-        event_type=names.INVENTORY_COMMITTED,
+        announce=messages.inventory_committed,
         actor=actor,
     )
 
@@ -271,7 +246,7 @@ def stock_restock(*, order_id, actor="") -> OrderReservation:
         Movement.Kind.RETURNED,
         quantity_sign=1,
         order_status=OrderReservation.Status.RETURNED,
-        event_type=names.INVENTORY_RETURNED,
+        announce=messages.inventory_returned,
         actor=actor,
     )
 
@@ -286,10 +261,10 @@ def _answer_again(order: OrderReservation) -> None:
     released before its reserve arrived) is held no more, so the answer is "failed": "reserved" would
     confirm an order whose stock is gone. Call under the reservation's row lock."""
     if order.status in (OrderReservation.Status.RESERVED, *SHIPPED_STATUSES):
-        outbox.reply_reserved(order.order_id)
+        messages.reply_reserved(order.order_id)
     else:  # failed (with its shortages), or released since
-        reason = outbox.INSUFFICIENT_STOCK if order.shortages else outbox.STOCK_RELEASED
-        outbox.reply_failed(order.order_id, order.shortages, reason=reason)
+        reason = messages.INSUFFICIENT_STOCK if order.shortages else messages.STOCK_RELEASED
+        messages.reply_failed(order.order_id, order.shortages, reason=reason)
 
 
 def _locked_order(order_id) -> OrderReservation | None:
@@ -297,10 +272,11 @@ def _locked_order(order_id) -> OrderReservation | None:
     return OrderReservation.objects.select_for_update().filter(order_id=order_id).first()
 
 
-def _move_order(order, from_status, to_status, kind, *, order_status, event_type, quantity_sign=0,
+def _move_order(order, from_status, to_status, kind, *, order_status, announce, quantity_sign=0,
                 reserved_sign=0, actor="") -> OrderReservation:  # fmt: skip
     """One step of a reservation's life (release, commit, restock): move its lines (``_move_lines``), set
-    the reservation's status, and announce ``event_type`` with the lines moved, if any."""
+    the reservation's status, and ``announce(order_id, lines)`` (a stock.messages event) the lines moved,
+    if any."""
     moved = _move_lines(
         order,
         from_status,
@@ -313,8 +289,7 @@ def _move_order(order, from_status, to_status, kind, *, order_status, event_type
     order.status = order_status
     order.save(update_fields=["status", "updated_at"])
     if moved:
-        data = {"order_id": order.order_id, "items": moved}
-        outbox.announce_order(event_type, order_id=order.order_id, data=data)
+        announce(order.order_id, moved)
     return order
 
 
@@ -372,7 +347,7 @@ def _refresh_low_stock(item):
     if item.is_low_stock and not item.low_stock_alerted:
         item.low_stock_alerted = True
         item.save(update_fields=["low_stock_alerted", "updated_at"])
-        outbox.alert_low_stock(item)
+        messages.inventory_low_stock(item)
     elif not item.is_low_stock and item.low_stock_alerted:
         item.low_stock_alerted = False
         item.save(update_fields=["low_stock_alerted", "updated_at"])

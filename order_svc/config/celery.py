@@ -13,7 +13,7 @@ from celery.signals import beat_init
 from django.conf import settings
 from kombu import Exchange, Queue
 
-from orders.names import CANCEL_UNPAID_TASK, REDRIVE_QUEUE, REDRIVE_TASK
+from orders.messages import CANCEL_UNPAID_TASK, REDRIVE_QUEUE, REDRIVE_TASK
 from shared import heartbeat
 from shared.celery import make_celery_app
 

@@ -9,7 +9,7 @@ from celery import shared_task
 from pymongo.errors import PyMongoError
 
 from orders import handlers, services
-from orders.names import CANCEL_UNPAID_TASK, REDRIVE_TASK
+from orders.messages import CANCEL_UNPAID_TASK, REDRIVE_TASK
 from shared.celery import retry_on, task_envelope
 from shared.events import names
 from shared.mongo import DocumentLocked

@@ -1,22 +1,10 @@
-"""Every change to the catalog. Each write stores the product and its event in one document write
-(the embedded outbox); the relay publishes the event to Kafka afterwards."""
+"""Every change to the catalog. Each write stores the product and its event (products.messages) in one
+document write (the embedded outbox); the relay publishes the event to Kafka afterwards."""
 
 import uuid
 
-from django.conf import settings
-
-from products import repository
+from products import messages, repository
 from products.cache import invalidate
-from shared.events import PRODUCT_CREATED, PRODUCT_DELETED, PRODUCT_UPDATED, make_envelope
-from shared.messaging.mongo_outbox import outbox_entry
-
-# Fields whose change is announced in product.updated (stock is inventory's, not ours).
-ANNOUNCED_FIELDS = ("sku", "name", "description", "category", "price", "currency", "attributes", "is_active")
-
-
-def _event(event_type: str, product_id: str, data: dict) -> dict:
-    envelope = make_envelope(event_type, {"product_id": product_id, **data}, source="product_svc")
-    return outbox_entry(envelope, topic=settings.PRODUCT_EVENTS_TOPIC, key=product_id)
 
 
 def product_create(
@@ -32,34 +20,20 @@ def product_create(
     is_active: bool = True,
 ) -> dict:
     """Raise repository.SkuTaken when the sku exists."""
-    product_id = str(uuid.uuid4())
-    event = _event(
-        PRODUCT_CREATED,
-        product_id,
-        {
-            "sku": sku,
-            "name": name,
-            "category": category,
-            "price": price,
-            "currency": currency,
-            "initial_stock": initial_stock,
-        },
-    )
-    product = repository.insert(
-        fields={
-            "id": product_id,
-            "sku": sku,
-            "name": name,
-            "description": description,
-            "category": category,
-            "price": price,
-            "currency": currency,
-            "attributes": attributes or {},
-            "is_active": is_active,
-            "initial_stock": initial_stock,
-        },
-        outbox_entries=[event],
-    )
+    fields = {
+        "id": str(uuid.uuid4()),
+        "sku": sku,
+        "name": name,
+        "description": description,
+        "category": category,
+        "price": price,
+        "currency": currency,
+        "attributes": attributes or {},
+        "is_active": is_active,
+        "initial_stock": initial_stock,
+    }
+    event = messages.product_created(fields)  # before the insert, which takes the id out of ``fields``
+    product = repository.insert(fields=fields, outbox_entries=[event])
     invalidate()
     return product
 
@@ -72,8 +46,7 @@ def product_update(*, product_id: str, **changes) -> dict | None:
         changed = {field: value for field, value in changes.items() if current.get(field) != value}
         if not changed:
             return {}, []
-        announced = {field: value for field, value in changed.items() if field in ANNOUNCED_FIELDS}
-        return changed, [_event(PRODUCT_UPDATED, product_id, announced)]
+        return changed, [messages.product_updated(product_id, changed)]
 
     product = repository.update(product_id, plan)
     invalidate()
@@ -81,6 +54,6 @@ def product_update(*, product_id: str, **changes) -> dict | None:
 
 
 def product_delete(*, product_id: str) -> bool:
-    deleted = repository.mark_deleted(product_id, outbox_entries=[_event(PRODUCT_DELETED, product_id, {})])
+    deleted = repository.mark_deleted(product_id, outbox_entries=[messages.product_deleted(product_id)])
     invalidate()
     return deleted

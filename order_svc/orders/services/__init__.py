@@ -3,7 +3,7 @@
 (``saga``) and the scheduler's sweeps (``scheduler``).
 
 Each is one single-document write under the order's lock that also carries its outgoing messages (the
-embedded outbox, orders.outbox): the saga commands that make the stock follow the goods, and the
+embedded outbox, orders.messages): the saga commands that make the stock follow the goods, and the
 ``order.status_changed`` event of every status change (``announce``), so an order and its messages never
 exist without each other; the relay (orders.relay) sends them afterwards. The state machine is
 orders.statuses, re-exported here.

@@ -6,7 +6,7 @@ event without its change)."""
 from dataclasses import replace
 
 from orders import repository
-from orders.outbox import status_event
+from orders.messages import status_event
 from orders.repository import Change
 
 __all__ = ["Change", "change"]

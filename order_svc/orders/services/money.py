@@ -5,7 +5,7 @@ the same write as the status change, its event and the stock's consequence."""
 from decimal import Decimal
 
 from orders.errors import PaymentRefused, RefundRefused
-from orders.outbox import release_command, restock_command
+from orders.messages import release_command, restock_command
 from orders.services.announce import Change, change
 from orders.statuses import CANCELLABLE, CONFIRMED, HOLDS_STOCK, PAID, REFUNDABLE, REFUNDED, SHIPPED
 from shared.mongo import cents, from_cents, now_ms

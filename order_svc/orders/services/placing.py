@@ -6,7 +6,7 @@ import uuid
 
 from orders import dependencies, repository
 from orders.errors import IdempotencyKeyReused, InactiveUser, InvalidOrder
-from orders.outbox import reserve_command, status_event
+from orders.messages import reserve_command, status_event
 from orders.statuses import PENDING
 from shared.events.order_lines import MAX_QUANTITY, merge_lines, over_limit
 from shared.mongo import cents, from_cents, now_ms

@@ -3,7 +3,7 @@ buttons) and the cancel (its owner or staff). The stock follows in the same writ
 reservation, shipping commits it (the units leave the warehouse)."""
 
 from orders.errors import StatusSetElsewhere, TransitionNotAllowed
-from orders.outbox import commit_command, release_command
+from orders.messages import commit_command, release_command
 from orders.services.announce import Change, change
 from orders.statuses import CANCELLED, HOLDS_STOCK, PAID_FOR, SET_ELSEWHERE, SHIPPED, TRANSITIONS
 

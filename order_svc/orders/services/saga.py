@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 
-from orders.outbox import release_command
+from orders.messages import release_command
 from orders.services.announce import Change, change
 from orders.statuses import CANCELLED, CONFIRMED, FAILED, PENDING
 from shared.mongo import now_ms

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from orders import repository
-from orders.outbox import release_command, reserve_command
+from orders.messages import release_command, reserve_command
 from orders.services.announce import Change, change
 from orders.statuses import CANCELLED, CONFIRMED, FAILED, PENDING
 from shared.mongo import now_ms

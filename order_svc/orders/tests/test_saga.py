@@ -19,11 +19,11 @@ import pytest
 from django.conf import settings as django_settings
 
 from orders import repository
-from orders.names import REDRIVE_QUEUE
+from orders.messages import REDRIVE_QUEUE
 from orders.tests.conftest import MANAGEMENT_PORT, TEST_DB, login
 from shared.events import names
 from shared.testing.fixtures import client_with
-from shared.testing.kafka import create_topic, delete_topic
+from shared.testing.kafka import create_topic, delete_topic, read_all
 from shared.testing.rabbitmq import queue_depth
 from shared.testing.waiting import wait_until
 
@@ -222,6 +222,34 @@ def test_the_happy_path_ends_confirmed_with_the_stock_reserved(processes, alice,
     assert stock.reserved(product) == 3
     history = api.get(f"/api/v1/orders/{order['id']}").json()["status_history"]
     assert [h["status"] for h in history] == ["pending", "confirmed"]
+
+
+def test_the_request_id_of_the_order_follows_it_through_the_saga(processes, alice_api, make_product, stock):
+    # given an order placed by a request with its id
+    product = make_product()
+    stock.add(product, 10)
+    request_id = f"saga-{uuid.uuid4().hex[:12]}"
+    response = alice_api.post(
+        "/api/v1/orders/",
+        {"items": [{"product_id": product["id"], "quantity": 1}]},
+        format="json",
+        HTTP_X_REQUEST_ID=request_id,
+    )
+    assert response.status_code == 201, response.json()
+    order = response.json()
+
+    # when the saga confirms it (the reserve command, inventory's worker and answer, order's worker)
+    assert _status_becomes(order["id"], "confirmed")
+
+    # then the confirmation, written by order's worker for inventory's answer, carries the request's id
+    assert wait_until(lambda: _correlation_ids(order["id"]).get("confirmed") == request_id, timeout=30)
+    assert _correlation_ids(order["id"]) == {"pending": request_id, "confirmed": request_id}
+
+
+def _correlation_ids(order_id):
+    """``{status: correlation_id}`` of the order's events on the tests' order events topic."""
+    events = read_all(django_settings.KAFKA_BOOTSTRAP_SERVERS, django_settings.ORDER_EVENTS_TOPIC, expect=1)
+    return {event["data"]["status"]: event["correlation_id"] for key, event in events if key == order_id}
 
 
 def test_insufficient_stock_ends_failed_with_the_shortages(processes, alice_api, make_product, stock):

@@ -1,5 +1,6 @@
-"""The messages an order writes into its embedded outbox, in the same single-document write as the change
-that causes them; the relay (orders.relay) sends each where its ``topic`` says.
+"""What order_svc sends, one function per message, each returning an entry of the order's embedded outbox
+(shared.messaging.mongo_outbox), written in the same single-document write as the change that causes it;
+the relay (orders.relay) sends each where its ``topic`` says.
 
 Saga commands (``topic`` = the RabbitMQ queue, ``key`` = the Celery task, data ``{order_id…}``) tell
 inventory_svc what to do with the order's stock: reserve it, release it (cancelled or refunded before
@@ -8,6 +9,9 @@ the goods back). Inventory applies each once per order id.
 
 Events (``topic`` = the Kafka topic ORDER_EVENTS_TOPIC, ``key`` = the order id, so one order's events stay
 in order on one partition) announce every status change, the creation included, to whoever follows orders.
+
+The envelope's ``correlation_id`` is the request id of the work in progress (shared.correlation): the
+HTTP request's, or the one a Celery task adopted from the message it handles.
 """
 
 from django.conf import settings
@@ -17,12 +21,21 @@ from shared.messaging.mongo_outbox import outbox_entry
 
 SOURCE = "order_svc"
 
+# order_svc's own queue and tasks, which Celery beat sends (config.celery's schedule: the re-drive and the
+# payment window). Internal to this service (no other service sends or reads them), so they are declared
+# here rather than in shared.events.names. The queue keeps its first name: deploy/Procfile's order-worker
+# consumes it.
+REDRIVE_QUEUE = "order_redrive"
+REDRIVE_TASK = "orders.redrive_pending"
+CANCEL_UNPAID_TASK = "orders.cancel_unpaid"
+
 
 def _command(task: str, queue: str, data: dict) -> dict:
     return outbox_entry(make_envelope(task, data, source=SOURCE), topic=queue, key=task)
 
 
 def reserve_command(order: dict) -> dict:
+    """Reserve the order's lines (``order``: ``id, items``; the lines are merged already)."""
     items = [{"product_id": line["product_id"], "quantity": line["quantity"]} for line in order["items"]]
     return _command(
         names.RESERVE_STOCK_TASK, names.ORDER_CREATED_QUEUE, {"order_id": order["id"], "items": items}
