@@ -1,15 +1,24 @@
-"""inventory_svc's outbox relay: Kafka events, Celery replies to order_svc, and Redis low-stock alerts."""
+"""inventory_svc's outbox relay: the PostgreSQL outbox to Kafka (inventory events), RabbitMQ (saga
+replies) and Redis (low-stock alerts), woken by the outbox's NOTIFY."""
 
 import redis
 from django.conf import settings
 
 from config.celery import app
+from shared.messaging import publishers
 from shared.messaging.relay import Relay
-from shared.outbox.relay import OutboxStore, Publisher
+from shared.outbox.api import DOORBELL
+from shared.outbox.relay import OutboxStore
 
 
 def build_relay(**options) -> Relay:
-    publisher = Publisher(
-        celery_app=app, redis_client=redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
+    publisher = publishers.Publisher(
+        {
+            publishers.KAFKA: publishers.kafka_publisher,
+            publishers.CELERY: publishers.CeleryPublisher(app),
+            publishers.REDIS: publishers.RedisPublisher(
+                redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
+            ),
+        }
     )
-    return Relay(OutboxStore(), publisher, **options)
+    return Relay(OutboxStore(), publisher, DOORBELL, **options)

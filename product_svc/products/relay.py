@@ -1,13 +1,12 @@
-"""The product outbox relay: embedded outboxes of the products collection → Kafka (key = product id)."""
+"""product_svc's outbox relay: the products' embedded outboxes to Kafka (key = product id), woken over
+Redis by each write."""
 
 from products import repository
-from shared.messaging.kafka import publish_confirmed
+from shared.messaging import publishers
 from shared.messaging.relay import Relay
 
 
-def publish_to_kafka(messages) -> None:
-    publish_confirmed([(m.topic, m.key.encode(), m.value.encode()) for m in messages])
-
-
 def build_relay(**options) -> Relay:
-    return Relay(repository.outbox(), publish_to_kafka, **options)
+    outbox = repository.outbox()
+    publisher = publishers.Publisher({publishers.KAFKA: publishers.kafka_publisher})
+    return Relay(outbox, publisher, outbox.doorbell, **options)

@@ -40,19 +40,15 @@ commit can block while the group coordinator is unreachable (the heartbeat file 
 import logging
 import os
 import re
-import signal
 import socket
-import threading
 import time
 from collections.abc import Callable, Mapping
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, TopicPartition
-from django.db import close_old_connections
 
-from shared import heartbeat
-from shared.correlation import clean_request_id, reset_request_id, set_request_id
 from shared.events import Envelope, InvalidEnvelope, parse_envelope
 from shared.messaging.kafka import make_consumer
+from shared.messaging.loop import ServiceLoop, fresh_connections, handling
 
 logger = logging.getLogger("shared.kafka_consumer")
 client_logger = logging.getLogger("shared.kafka_consumer.librdkafka")
@@ -74,10 +70,13 @@ def static_instance_id(process_name: str | None = None, host: str | None = None)
     return _NOT_IN_AN_INSTANCE_ID.sub("-", instance)[:249]
 
 
-class EventConsumer:
+class EventConsumer(ServiceLoop):
     """Consume ``topic`` as ``group_id``, each envelope handed to ``handlers[event_type]`` (the contract
-    is the module's). ``consumer_config`` adds to or overrides the librdkafka settings; ``instance_id``
-    makes a static member of another id than ``static_instance_id()``'s."""
+    is the module's; signals, heartbeat and backoff are shared.messaging.loop's). ``consumer_config`` adds
+    to or overrides the librdkafka settings; ``instance_id`` makes a static member of another id than
+    ``static_instance_id()``'s."""
+
+    name = "kafka consumer"
 
     def __init__(
         self,
@@ -91,12 +90,11 @@ class EventConsumer:
         consumer_config: Mapping | None = None,
         instance_id: str | None = None,
     ):
+        super().__init__(max_backoff_seconds=max_backoff_seconds, heartbeat_file=heartbeat_file)
         self.topic = topic
         self.group_id = group_id
         self.handlers = dict(handlers)
         self.poll_seconds = poll_seconds
-        self.max_backoff_seconds = max_backoff_seconds
-        self.heartbeat_file = heartbeat_file or heartbeat.DEFAULT_PATH
         self.consumer_config = {
             "session.timeout.ms": SESSION_TIMEOUT_MS,
             # librdkafka's own log lines (connection failures...) as JSON log lines like ours.
@@ -104,23 +102,14 @@ class EventConsumer:
             **(consumer_config or {}),
         }
         self.instance_id = instance_id or static_instance_id()
-        self.stopping = threading.Event()
-        self._backoff = 0.0
 
-    def run_forever(self) -> None:
-        """Consume until SIGTERM/SIGINT (or ``stop()``), making the client again if it breaks."""
-        self._install_signal_handlers()
-        logger.info("consuming %s as %s", self.topic, self.group_id, extra=self._where())
-        while not self.stopping.is_set():
-            try:
-                self._consume_with_a_new_client()
-            except Exception as exc:  # a broken client or a bug: never a reason to stop consuming
-                logger.exception("kafka consumer failed, making it again: %s", exc, extra=self._where())
-                self._wait()
-        logger.info("consumer of %s stopped", self.topic, extra=self._where())
+    def step(self) -> None:
+        """Consume with a new client until stopped; a broken client (or a bug) raises, and the loop makes
+        another after the backoff."""
+        self._consume_with_a_new_client()
 
-    def stop(self, *_args) -> None:
-        self.stopping.set()
+    def failed(self, exc: Exception) -> None:
+        logger.exception("kafka consumer failed, making it again: %s", exc, extra=self.where())
 
     def process(self, consumer: Consumer, message: Message) -> bool:
         """Handle one message and commit its offset; False when it was rewound to be read again."""
@@ -138,17 +127,14 @@ class EventConsumer:
             )
             return self._commit(consumer, message)
         handler = self.handlers.get(envelope.event_type)
-        token = set_request_id(clean_request_id(envelope.correlation_id))
-        try:
+        with handling(envelope):
             if handler is None:
                 logger.info(
                     "%s has no handler here; skipped", envelope.event_type, extra=self._about(envelope)
                 )
                 return self._commit(consumer, message)
             try:
-                # A long-running loop has no requests to trigger Django's check; a connection broken
-                # by a database restart must not stay in use.
-                close_old_connections()
+                fresh_connections()
                 outcome = handler(envelope)
             except Exception:
                 logger.exception(
@@ -168,8 +154,6 @@ class EventConsumer:
                 extra={**self._about(envelope), **self._position(message), "committed": committed},
             )
             return committed
-        finally:
-            reset_request_id(token)
 
     def _consume_with_a_new_client(self) -> None:
         static = {"group.instance.id": self.instance_id} if self.instance_id else {}
@@ -182,7 +166,7 @@ class EventConsumer:
 
     def _consume(self, consumer: Consumer) -> None:
         while not self.stopping.is_set():
-            heartbeat.beat(self.heartbeat_file)  # alive, even while Kafka is down
+            self.beat()  # alive, even while Kafka is down
             message = consumer.poll(self.poll_seconds)
             if message is None:
                 continue
@@ -192,7 +176,7 @@ class EventConsumer:
                 if error.fatal() or error.code() == KafkaError._FATAL:
                     self._after_fatal(error)
                     raise KafkaException(error)
-                logger.warning("kafka: %s", error, extra=self._where())
+                logger.warning("kafka: %s", error, extra=self.where())
                 continue
             self.process(consumer, message)
 
@@ -205,7 +189,7 @@ class EventConsumer:
                 self.group_id,
                 self.instance_id,
                 error,
-                extra={**self._where(), "instance_id": self.instance_id},
+                extra={**self.where(), "instance_id": self.instance_id},
             )
             self.instance_id = None
 
@@ -225,7 +209,7 @@ class EventConsumer:
             )
             self._rewind(consumer, message)
             return False
-        self._backoff = 0.0
+        self.backoff = 0.0
         return True
 
     def _rewind(self, consumer: Consumer, message: Message) -> None:
@@ -235,11 +219,7 @@ class EventConsumer:
         except KafkaException as exc:
             # No longer ours (revoked in a rebalance): its next owner starts from the committed offset.
             logger.info("could not rewind %s[%s]: %s", message.topic(), message.partition(), exc)
-        self._wait()
-
-    def _wait(self) -> None:
-        self._backoff = min(self.max_backoff_seconds, max(0.5, self._backoff * 2))
-        self.stopping.wait(self._backoff)
+        self.pause()
 
     def _close(self, consumer: Consumer) -> None:
         try:
@@ -247,14 +227,9 @@ class EventConsumer:
             # place for its successor (the module's docstring).
             consumer.close()
         except Exception as exc:
-            logger.warning("closing the kafka consumer failed: %s", exc, extra=self._where())
+            logger.warning("closing the kafka consumer failed: %s", exc, extra=self.where())
 
-    def _install_signal_handlers(self) -> None:
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, self.stop)
-            signal.signal(signal.SIGINT, self.stop)
-
-    def _where(self) -> dict:
+    def where(self) -> dict:
         return {"topic": self.topic, "group": self.group_id, "instance_id": self.instance_id}
 
     @staticmethod

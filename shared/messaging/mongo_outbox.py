@@ -14,32 +14,34 @@ pass over all orders on every poll (with 800 orders, 240 ms of FerretDB CPU, fiv
 idle). A hint is only a shortcut, never the record: it is written after the document, so a crash in
 between loses the hint and not the message, which the relay's full ``outbox_pending`` scan (on start and
 every ``full_scan_seconds``) still finds.
+
+Waking the relay: after the hint, the writer rings the collection's doorbell (``doorbell_of``, a Redis
+channel: shared.messaging.doorbell), and the relay looks at the hints at once.
+
+Several relays: ``claim`` hands a batch only to the relay holding the collection's lease, a lock
+document (shared.mongo.document_lock) taken without waiting for the length of one batch.
 """
 
 import logging
 import time
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
 
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from shared.events import Envelope
-from shared.mongo import document_lock
+from shared.messaging.doorbell import RedisDoorbell
+from shared.messaging.publishers import Outgoing, kind_of
+from shared.mongo import DocumentLocked, document_lock
 
 logger = logging.getLogger("shared.outbox")
 
 OUTBOX_FIELD = "outbox"
 PENDING_FIELD = "outbox_pending"
 HINTS_SUFFIX = "_outbox_hints"
-FULL_SCAN_SECONDS = 10.0
-
-
-@dataclass(frozen=True)
-class OutboxMessage:
-    document_id: str
-    event_id: str
-    topic: str
-    key: str
-    value: str
+FULL_SCAN_SECONDS = 60.0
+# Longer than a batch can take (a broker's confirmation times out after 15 s): a relay killed mid-batch
+# hands over after this.
+LEASE_SECONDS = 30.0
 
 
 def outbox_entry(envelope: Envelope, *, topic: str, key: str) -> dict:
@@ -55,15 +57,21 @@ def hints_of(collection):
     return collection.database[f"{collection.name}{HINTS_SUFFIX}"]
 
 
+def doorbell_of(collection) -> RedisDoorbell:
+    return RedisDoorbell(f"outbox:{collection.database.name}.{collection.name}")
+
+
 def hint(collection, document_id: str) -> None:
-    """Point the relay at a document whose outbox just got messages. Call after the write; a failure is
-    logged, not raised: the write stands, and the relay's next full scan finds its messages."""
+    """Point the relay at a document whose outbox just got messages, and wake it. Call after the write; a
+    failure is logged, not raised: the write stands, and the relay's next full scan finds its messages."""
     try:
         hints_of(collection).insert_one({"_id": document_id})
     except DuplicateKeyError:
         pass  # already pointed at
     except PyMongoError as exc:
         logger.warning("outbox hint not recorded for %s: %s", document_id, exc)
+        return
+    doorbell_of(collection).ring()
 
 
 class EmbeddedOutbox:
@@ -79,9 +87,24 @@ class EmbeddedOutbox:
         self.lock_key = lock_key
         self.purge_filter = purge_filter
         self.full_scan_seconds = full_scan_seconds
+        self.doorbell = doorbell_of(collection)
         self._last_full_scan = float("-inf")  # the first look is a full scan
 
-    def pending(self, limit: int) -> list[OutboxMessage]:
+    @contextmanager
+    def claim(self, limit: int):
+        """The oldest pending messages while this relay holds the collection's lease (none otherwise)."""
+        with ExitStack() as held:
+            try:
+                held.enter_context(
+                    document_lock(f"relay:{self.collection.name}", ttl_seconds=LEASE_SECONDS, wait_seconds=0)
+                )
+            except DocumentLocked:
+                leased = False
+            else:
+                leased = True
+            yield self.pending(limit) if leased else []
+
+    def pending(self, limit: int) -> list[Outgoing]:
         if time.monotonic() - self._last_full_scan >= self.full_scan_seconds:
             self._last_full_scan = time.monotonic()
             documents = list(
@@ -92,7 +115,16 @@ class EmbeddedOutbox:
         messages = []
         for document in documents:
             for entry in document.get(OUTBOX_FIELD, []):
-                messages.append(OutboxMessage(document_id=document["_id"], **entry))
+                messages.append(
+                    Outgoing(
+                        ref=document["_id"],
+                        kind=kind_of(entry["topic"]),
+                        destination=entry["topic"],
+                        key=entry["key"],
+                        event_id=entry["event_id"],
+                        value=entry["value"],
+                    )
+                )
         return messages[:limit]
 
     def _hinted(self, limit: int) -> list[dict]:
@@ -107,10 +139,10 @@ class EmbeddedOutbox:
             self.hints.delete_many({"_id": {"$in": spent}})
         return documents
 
-    def delivered(self, messages: list[OutboxMessage]) -> None:
+    def delivered(self, messages: list[Outgoing]) -> None:
         by_document: dict[str, set[str]] = {}
         for message in messages:
-            by_document.setdefault(message.document_id, set()).add(message.event_id)
+            by_document.setdefault(message.ref, set()).add(message.event_id)
         for document_id, event_ids in by_document.items():
             # Rewritten whole under the document's lock rather than with a conditional $pull, which
             # FerretDB 1.24 does not apply to embedded documents. The hint goes under the same lock, so a

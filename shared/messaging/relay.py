@@ -1,74 +1,131 @@
-"""The outbox relay loop: take pending messages from a store, publish them, mark them delivered.
+"""The outbox relay: take what a store holds, publish it, remove what its broker confirmed.
 
-A store is any object with ``pending(limit) -> list`` and ``delivered(messages)``; a publisher is a
-callable that raises on failure. A message stays pending until its publish is confirmed, so a crash or
-a broker outage delays messages but never loses them; a crash after the publish and before ``delivered``
-sends a message twice, which consumers absorb by deduplicating on event_id.
+    Relay(store, publisher, doorbell).run_forever()
+
+- **Woken by the write.** A writer rings the store's doorbell (shared.messaging.doorbell) when it stores
+  a message; the relay sleeps on the doorbell and looks at the store at once when rung. Without a ring it
+  looks every ``sweep_seconds`` anyway (the sweep), for messages whose ring was lost; while the doorbell
+  itself is broken (Redis down) it looks every ``fallback_poll_seconds``.
+- **Never loses, rarely repeats.** A message leaves the store only once its broker confirmed it
+  (``delivered``), so a crash or an outage delays messages and never loses them; a crash between the
+  confirmation and ``delivered`` sends a message twice, which consumers absorb (they deduplicate on the
+  event id). When a batch went to several brokers and one failed, the publisher raises PartlyPublished
+  and what the others confirmed is removed: those are not sent again.
+- **Several instances, one sender at a time.** ``store.claim()`` hands out a batch only to the relay that
+  holds the store's lease (a PostgreSQL advisory lock, a MongoDB lock document); another instance gets
+  nothing and waits for the next ring. Why not split the batch between instances: messages of one key
+  (a product, an order) must leave in the order they were stored, and a batch split between two relays
+  could overtake itself. A standby takes over within a ring of its predecessor's end (or the lock's
+  expiry after a kill), so running two costs nothing and loses nothing.
+
+A store has ``claim(limit)``, a context manager that yields the oldest pending messages (or none when the
+lease is elsewhere), and ``delivered(messages)``, called inside the claim. A publisher is a callable that
+returns once every message is confirmed and raises otherwise.
 """
 
 import logging
-import signal
-import threading
 
-from shared import heartbeat
+from shared.messaging.loop import ServiceLoop
 
 logger = logging.getLogger("shared.relay")
 
 
-class Relay:
+class PartlyPublished(Exception):
+    """Some messages of a batch were confirmed (``sent``) and others not (``error`` says why)."""
+
+    def __init__(self, sent: list, error: Exception):
+        super().__init__(str(error))
+        self.sent = sent
+        self.error = error
+
+
+class Relay(ServiceLoop):
+    name = "relay"
+
     def __init__(
         self,
         store,
         publish,
+        doorbell=None,
         *,
-        batch_size=100,
-        idle_seconds=0.2,
-        max_backoff_seconds=10.0,
-        heartbeat_file=None,
+        batch_size: int = 100,
+        sweep_seconds: float = 5.0,
+        fallback_poll_seconds: float = 0.5,
+        **options,
     ):
+        super().__init__(**options)
         self.store = store
-        self.heartbeat_file = heartbeat_file or heartbeat.DEFAULT_PATH
         self.publish = publish
+        self.doorbell = doorbell
         self.batch_size = batch_size
-        self.idle_seconds = idle_seconds
-        self.max_backoff_seconds = max_backoff_seconds
-        self.stopping = threading.Event()
+        self.sweep_seconds = sweep_seconds
+        self.fallback_poll_seconds = fallback_poll_seconds
+        self._listening = False
 
     def run_once(self) -> int:
-        """Publish one batch; return how many messages were delivered."""
-        messages = self.store.pending(self.batch_size)
-        if not messages:
-            return 0
-        self.publish(messages)
-        self.store.delivered(messages)
-        return len(messages)
-
-    def run_forever(self):
-        """Loop until SIGTERM/SIGINT (or ``stop()``), backing off while the broker or store fails."""
-        self._install_signal_handlers()
-        backoff = 0.0
-        logger.info("relay started")
-        while not self.stopping.is_set():
-            heartbeat.beat(self.heartbeat_file)  # alive, even while the broker is down
+        """Publish one batch; return how many messages left the store."""
+        error = None
+        with self.store.claim(self.batch_size) as messages:
+            if not messages:
+                return 0
             try:
-                sent = self.run_once()
-                backoff = 0.0
-                if sent:
-                    logger.info("relayed %d messages", sent, extra={"relayed": sent})
-                    continue
-                self.stopping.wait(self.idle_seconds)
-            except Exception as exc:  # broker or store down: keep everything pending and try again later
-                backoff = min(self.max_backoff_seconds, max(0.5, backoff * 2))
-                logger.warning(
-                    "relay failed, retrying in %.1fs: %s", backoff, exc, extra={"retry_in": backoff}
-                )
-                self.stopping.wait(backoff)
-        logger.info("relay stopped")
+                self.publish(messages)
+                sent = messages
+            except PartlyPublished as partly:
+                sent, error = partly.sent, partly.error
+            if sent:
+                self.store.delivered(sent)
+        if error is not None:
+            raise error
+        return len(sent)
 
-    def stop(self, *_args):
-        self.stopping.set()
+    def step(self) -> None:
+        self._listen()  # before the look, so whatever is stored after it rings us
+        sent = self.run_once()
+        if sent:
+            logger.info("relayed %d messages", sent, extra={"relayed": sent})
+            return  # there may be more: look again at once
+        self._sleep()
 
-    def _install_signal_handlers(self):
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, self.stop)
-            signal.signal(signal.SIGINT, self.stop)
+    def _listen(self) -> None:
+        if self.doorbell is None or self._listening:
+            return
+        try:
+            self.doorbell.listen()
+            self._listening = True
+        except Exception as exc:  # whatever the client raises: poll meanwhile
+            logger.warning("cannot listen for rings, polling meanwhile: %s", exc)
+
+    def _sleep(self) -> None:
+        """Until rung, swept or stopped; in short waits, so a stop and the heartbeat are never late."""
+        if not self._listening:
+            self.stopping.wait(self.fallback_poll_seconds)
+            return
+        waited = 0.0
+        while waited < self.sweep_seconds and not self.stopping.is_set():
+            chunk = min(1.0, self.sweep_seconds - waited)
+            try:
+                if self.doorbell.wait(chunk):
+                    return
+            except Exception as exc:  # its server is down: poll until it is back
+                logger.warning("lost the doorbell, polling meanwhile: %s", exc)
+                self._listening = False
+                self._close_doorbell()
+                return
+            waited += chunk
+            self.beat()
+
+    def failed(self, exc: Exception) -> None:
+        # A database restart also drops the LISTEN connection; listen again after the pause.
+        self._listening = False
+        self._close_doorbell()
+
+    def closed(self) -> None:
+        self._close_doorbell()
+
+    def _close_doorbell(self) -> None:
+        if self.doorbell is not None:
+            try:
+                self.doorbell.close()
+            except Exception as exc:
+                logger.info("closing the doorbell: %s", exc)

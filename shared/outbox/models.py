@@ -10,8 +10,9 @@ class OutboxMessage(models.Model):
         REDIS = "redis", "Redis channel + stream"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    # Kafka: the topic; Celery: "task name@queue"; Redis: "channel@stream".
+    # Kafka: the topic; Celery: the queue; Redis: "channel@stream".
     destination = models.CharField(max_length=200)
+    # Kafka: the record's key; Celery: the task's name.
     key = models.CharField(max_length=200, blank=True)
     event_id = models.UUIDField(unique=True)
     payload = models.JSONField()

@@ -4,7 +4,7 @@ import json
 import time
 import uuid
 
-from confluent_kafka import Consumer
+from confluent_kafka import Consumer, KafkaError, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 
@@ -50,6 +50,49 @@ def read_all(
                 continue
             received.append((message.key().decode(), json.loads(message.value())))
             last = time.monotonic()
+    finally:
+        consumer.close()
+    return received
+
+
+def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    """``{partition: offset}`` of the next message ``topic`` will get: read from here, a test sees only
+    what was produced after this moment."""
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"test-{uuid.uuid4().hex[:8]}"})
+    try:
+        partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+        return {
+            p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions
+        }
+    finally:
+        consumer.close()
+
+
+def read_since(bootstrap: str, topic: str, offsets: dict[int, int], *, timeout: float = 5.0):
+    """Every message on ``topic`` from ``offsets`` (end_offsets) to the end, as ``(key, envelope dict)``;
+    stops when every partition reached its end, or at ``timeout``."""
+    consumer = Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": f"test-{uuid.uuid4().hex[:8]}",
+            "enable.auto.commit": False,
+            "enable.partition.eof": True,
+        }
+    )
+    consumer.assign([TopicPartition(topic, p, offset) for p, offset in offsets.items()])
+    received, at_end = [], set()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline and len(at_end) < len(offsets):
+            message = consumer.poll(0.2)
+            if message is None:
+                continue
+            if message.error():
+                if message.error().code() == KafkaError._PARTITION_EOF:
+                    at_end.add(message.partition())
+                continue
+            at_end.discard(message.partition())
+            received.append((message.key().decode(), json.loads(message.value())))
     finally:
         consumer.close()
     return received

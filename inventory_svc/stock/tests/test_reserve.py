@@ -12,8 +12,8 @@ from shared.outbox.models import OutboxMessage
 from stock import services
 from stock.models import Item, Movement, OrderReservation, Reservation
 
-RESERVED_REPLY = f"{names.ORDER_INVENTORY_RESERVED_TASK}@{names.INVENTORY_RESERVED_QUEUE}"
-FAILED_REPLY = f"{names.ORDER_INVENTORY_FAILED_TASK}@{names.INVENTORY_FAILED_QUEUE}"
+RESERVED_REPLY = names.INVENTORY_RESERVED_QUEUE  # a Celery message's destination is its queue
+FAILED_REPLY = names.INVENTORY_FAILED_QUEUE
 
 
 def _line(item, quantity):
@@ -35,7 +35,7 @@ def test_a_multi_item_order_with_one_short_item_reserves_nothing(make_item):
     assert not Reservation.objects.exists()
     assert not Movement.objects.filter(kind=Movement.Kind.RESERVED).exists()
     (reply,) = OutboxMessage.objects.all()
-    assert reply.destination == f"{names.ORDER_INVENTORY_FAILED_TASK}@{names.INVENTORY_FAILED_QUEUE}"
+    assert (reply.destination, reply.key) == (names.INVENTORY_FAILED_QUEUE, names.ORDER_INVENTORY_FAILED_TASK)
     assert reply.payload["data"]["shortages"] == order.shortages
 
 
@@ -53,7 +53,7 @@ def test_a_successful_reserve_holds_stock_records_history_and_replies(make_item,
     assert (movement.reserved_delta, movement.reserved_after, movement.order_id) == (3, 3, "o-2")
     sent = sorted((m.kind, m.destination) for m in OutboxMessage.objects.all())
     assert sent == [
-        ("celery", f"{names.ORDER_INVENTORY_RESERVED_TASK}@{names.INVENTORY_RESERVED_QUEUE}"),
+        ("celery", names.INVENTORY_RESERVED_QUEUE),
         ("kafka", settings.INVENTORY_EVENTS_TOPIC),
     ]
 

@@ -61,7 +61,8 @@ def test_a_re_driven_reserve_whose_first_answer_was_lost_is_answered_again(worke
     worker()
     reserve = {"order_id": "w-lost", "items": [{"product_id": item.product_id, "quantity": 2}]}
     answers = OutboxMessage.objects.filter(
-        destination=f"{names.ORDER_INVENTORY_RESERVED_TASK}@{names.INVENTORY_RESERVED_QUEUE}",
+        destination=names.INVENTORY_RESERVED_QUEUE,
+        key=names.ORDER_INVENTORY_RESERVED_TASK,
         payload__data__order_id="w-lost",
     )
     command(names.RESERVE_STOCK_TASK, names.ORDER_CREATED_QUEUE, reserve)

@@ -156,7 +156,7 @@ def test_the_listener_keeps_running_while_redis_is_unreachable_and_catches_up_wh
 
         proxy.stop()  # Redis is gone for the listener
         stream.add(stream_entry(low_stock_event()))
-        assert wait_until(lambda: "listener pass failed, retrying" in listener.log(), timeout=10)
+        assert wait_until(lambda: "stream listener failed, retrying" in listener.log(), timeout=10)
         beat = heartbeat.stat().st_mtime
         assert wait_until(lambda: heartbeat.stat().st_mtime > beat, timeout=10)  # alive all along
         assert listener.running()

@@ -187,7 +187,7 @@ def clear_outbox(order_id: str) -> None:
     """Empty an order's outbox as the relay would after confirmed sends, so a test sees exactly what the
     next change writes."""
     outbox = repository.outbox()
-    outbox.delivered([message for message in outbox.pending(1000) if message.document_id == order_id])
+    outbox.delivered([message for message in outbox.pending(1000) if message.ref == order_id])
 
 
 def saga_answers(order_id: str, *, reserved: bool = True) -> None:

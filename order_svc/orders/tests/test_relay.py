@@ -132,7 +132,7 @@ def _unreachable_kafka(messages):
     errors = []
     for message in messages:
         producer.produce(
-            message.topic,
+            message.destination,
             key=message.key.encode(),
             value=message.value.encode(),
             on_delivery=lambda error, _message: errors.append(error),
@@ -143,13 +143,16 @@ def _unreachable_kafka(messages):
 
 def test_a_kafka_outage_keeps_the_event_and_lets_the_command_go(alice, make_product, broker_url, drain):
     from config.celery import app
-    from orders.relay import CeleryPublisher, OrderRelay, RoutingPublisher
+    from shared.messaging import publishers
+    from shared.messaging.relay import Relay
 
     # given a new order, and a relay whose Kafka is down
     drain()
     order = _new_order(alice, make_product)
-    publisher = RoutingPublisher(CeleryPublisher(app, broker_url), _unreachable_kafka)
-    relay = OrderRelay(repository.outbox(), publisher)
+    publisher = publishers.Publisher(
+        {publishers.CELERY: publishers.CeleryPublisher(app, broker_url), publishers.KAFKA: _unreachable_kafka}
+    )
+    relay = Relay(repository.outbox(), publisher)
 
     # when it runs: the publish fails as a whole
     with pytest.raises(PublishFailed):

@@ -26,7 +26,7 @@ def pending_order(alice, make_product):
 
 def _delivered(order_id):
     """Pretend the relay sent everything (the outbox emptied as after confirmed publishes)."""
-    repository.outbox().delivered([m for m in repository.outbox().pending(100) if m.document_id == order_id])
+    repository.outbox().delivered([m for m in repository.outbox().pending(100) if m.ref == order_id])
 
 
 def _reply(task, data):
