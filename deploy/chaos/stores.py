@@ -2,7 +2,7 @@
 the data this run made (its products' sku prefix, its customers' orders), so other people's tests
 sharing the stack do not count. The global parts (outboxes, dead-letter queues) are read whole.
 
-Tables and collections: inventory_svc/stock/models.py (``stock_*``), shared/outbox/models.py
+Tables and collections: inventory_svc/stock/models.py (``stock_*``), shared/messaging/pg_outbox/models.py
 (``outbox_outboxmessage``), notification_svc/notifications/models.py (``notifications_notification``),
 order_svc/orders/repository.py (``orders``), product_svc/products/repository.py (``products``), and the
 embedded outboxes of shared/messaging/mongo_outbox.py (``outbox_pending``).

@@ -9,7 +9,7 @@ from shared.settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS, env, serv
 
 SERVICE_NAME = "inventory"
 
-INSTALLED_APPS = [*INSTALLED_APPS, "shared.outbox", "stock"]
+INSTALLED_APPS = [*INSTALLED_APPS, "shared.messaging.pg_outbox", "stock"]
 globals().update(service_scope(SERVICE_NAME))
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,

@@ -1,6 +1,6 @@
-"""What inventory_svc sends, one function per message, each written to the outbox (shared.outbox.api)
-inside the transaction of the change it announces: ``inventory.*`` events on Kafka, the low-stock alert on
-Redis, and the saga's answers to order_svc as Celery tasks.
+"""What inventory_svc sends, one function per message, each written to the outbox
+(shared.messaging.pg_outbox.api) inside the transaction of the change it announces: ``inventory.*`` events
+on Kafka, the low-stock alert on Redis, and the saga's answers to order_svc as Celery tasks.
 
 The envelope's ``correlation_id`` is the request id of the work in progress (shared.correlation): the
 HTTP request's, or the one a consumer or a Celery task adopted from the message it handles.
@@ -9,7 +9,7 @@ HTTP request's, or the one a consumer or a Celery task adopted from the message 
 from django.conf import settings
 
 from shared.events import make_envelope, names
-from shared.outbox.api import enqueue_kafka, enqueue_redis, enqueue_task
+from shared.messaging.pg_outbox.api import enqueue_kafka, enqueue_redis, enqueue_task
 
 SOURCE = "inventory_svc"
 

@@ -6,9 +6,9 @@ from django.conf import settings
 
 from config.celery import app
 from shared.messaging import publishers
+from shared.messaging.pg_outbox.api import DOORBELL
+from shared.messaging.pg_outbox.store import OutboxStore
 from shared.messaging.relay import Relay
-from shared.outbox.api import DOORBELL
-from shared.outbox.relay import OutboxStore
 
 
 def build_relay(**options) -> Relay:

@@ -33,7 +33,7 @@ from shared.messaging.doorbell import RedisDoorbell
 from shared.messaging.publishers import Outgoing, kind_of
 from shared.mongo import DocumentLocked, document_lock
 
-logger = logging.getLogger("shared.outbox")
+logger = logging.getLogger("shared.mongo_outbox")
 
 OUTBOX_FIELD = "outbox"
 PENDING_FIELD = "outbox_pending"

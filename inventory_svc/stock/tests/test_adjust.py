@@ -2,7 +2,7 @@
 
 import pytest
 
-from shared.outbox.models import OutboxMessage
+from shared.messaging.pg_outbox.models import OutboxMessage
 from stock import services
 from stock.errors import QuantityBelowReserved
 from stock.models import Item, Movement

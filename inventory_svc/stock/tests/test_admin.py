@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from shared.events import names
-from shared.outbox.models import OutboxMessage
+from shared.messaging.pg_outbox.models import OutboxMessage
 from shared.testing.fixtures import staff_browser_client
 from stock import services
 from stock.admin.items import HISTORY_ROWS

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 
 from shared.events import names
-from shared.outbox.models import OutboxMessage
+from shared.messaging.pg_outbox.models import OutboxMessage
 from shared.testing.kafka import read_all
 from stock import services
 from stock.errors import TooEarly

@@ -7,7 +7,7 @@ import redis
 from django.conf import settings
 
 from shared.events import names
-from shared.outbox.models import OutboxMessage
+from shared.messaging.pg_outbox.models import OutboxMessage
 from stock import services
 from stock.relay import build_relay
 

@@ -1,7 +1,7 @@
 import pytest
 from django.db import transaction
 
-from shared.outbox.models import OutboxMessage
+from shared.messaging.pg_outbox.models import OutboxMessage
 from stock import services
 from stock.models import Item, Movement
 
@@ -27,7 +27,7 @@ def test_a_change_that_rolls_back_announces_nothing(make_item):
 @pytest.mark.django_db(transaction=True)
 def test_outbox_writes_outside_a_transaction_are_refused():
     from shared.events import make_envelope, names
-    from shared.outbox.api import enqueue_kafka
+    from shared.messaging.pg_outbox.api import enqueue_kafka
 
     envelope = make_envelope(names.PRODUCT_DELETED, {"product_id": "p"}, source="test")
     with pytest.raises(RuntimeError, match="inside the transaction"):

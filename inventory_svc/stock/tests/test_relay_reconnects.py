@@ -5,7 +5,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from shared.outbox.models import OutboxMessage
+from shared.messaging.pg_outbox.models import OutboxMessage
 from stock.relay import build_relay
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from shared.events import names
-from shared.outbox.models import OutboxMessage
+from shared.messaging.pg_outbox.models import OutboxMessage
 from stock import services
 from stock.models import Item, Movement, OrderReservation, Reservation
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from shared.events import make_envelope, names
-from shared.outbox.models import OutboxMessage
+from shared.messaging.pg_outbox.models import OutboxMessage
 from shared.testing.waiting import wait_until
 from stock.models import Movement, OrderReservation, Reservation
 

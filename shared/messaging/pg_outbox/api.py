@@ -4,7 +4,7 @@ from django.db import transaction
 
 from shared.events import Envelope
 from shared.messaging.doorbell import PostgresDoorbell
-from shared.outbox.models import OutboxMessage
+from shared.messaging.pg_outbox.models import OutboxMessage
 
 # Rung with every message: the relays of this database listen on it (shared.messaging.relay).
 DOORBELL = PostgresDoorbell("outbox")

@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 
 from shared.messaging.loop import fresh_connections
+from shared.messaging.pg_outbox.models import OutboxMessage
 from shared.messaging.publishers import Outgoing
-from shared.outbox.models import OutboxMessage
 
 # The advisory lock the relays of one database take turns on (any number; the table's name hashed).
 LEASE_KEY = zlib.crc32(OutboxMessage._meta.db_table.encode())
