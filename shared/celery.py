@@ -1,9 +1,10 @@
 """The Celery app every worker service builds: JSON only, late acks, publisher confirms, and
 dead-letter queues for messages that can never be processed.
 
-Each queue of the saga (shared.events.names) is declared durable with a dead-letter exchange; a task that
-rejects a message without requeue (a poison message, or one that exhausted its retries) lands in
-``<queue>.dead`` for a person to look at, instead of being lost or retried forever.
+Each queue of the saga (``SAGA_QUEUES``, declared with the event names in shared.events.names) is
+declared durable with a dead-letter exchange; a task that rejects a message without requeue (a poison
+message, or one that exhausted its retries) lands in ``<queue>.dead`` for a person to look at, instead of
+being lost or retried forever.
 """
 
 import os
@@ -14,17 +15,10 @@ from celery.signals import task_postrun, task_prerun, worker_ready
 from kombu import Exchange, Queue
 
 from shared.correlation import clean_request_id, reset_request_id, set_request_id
-from shared.events import InvalidEnvelope, names, parse_envelope
+from shared.events import InvalidEnvelope, parse_envelope
+from shared.events.names import SAGA_QUEUES
 
 DEAD_LETTER_EXCHANGE = Exchange("dead-letter", type="direct", durable=True)
-SAGA_QUEUES = (
-    names.ORDER_CREATED_QUEUE,
-    names.INVENTORY_RESERVED_QUEUE,
-    names.INVENTORY_FAILED_QUEUE,
-    names.INVENTORY_RELEASE_QUEUE,
-    names.INVENTORY_COMMIT_QUEUE,
-    names.INVENTORY_RESTOCK_QUEUE,
-)
 
 
 def saga_queue(name: str) -> Queue:

@@ -19,16 +19,8 @@ import redis
 import requests
 from stack import Addresses
 
-SAGA_QUEUES = (
-    "order_created",
-    "inventory_reserved",
-    "inventory_failed",
-    "inventory_release",
-    "inventory_commit",
-    "inventory_restock",
-)
-LOW_STOCK_STREAM = "inventory:low-stock:stream"
-LOW_STOCK_GROUP = "notification-svc"
+from shared.events.names import LOW_STOCK_GROUP, LOW_STOCK_STREAM, SAGA_QUEUES
+
 LOW_STOCK_SUBJECT = re.compile(r"^Low stock: (?P<sku>\S+) \((?P<available>-?\d+) left\)$")
 # Longer than the relays' longest back-off (10 s): a message older than this once the platform has settled
 # is stuck, not on its way. Other people's traffic on the shared stack may keep fresh messages in the

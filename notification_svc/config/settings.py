@@ -47,7 +47,7 @@ NOTIFICATION_SEND_BUDGET_MS = env.int("NOTIFICATION_SEND_BUDGET_MS", 10_000)
 # restarts on one host, so a restarted listener finds the entries it had read but not acknowledged;
 # entries left by a consumer that never comes back are claimed after LOW_STOCK_CLAIM_IDLE_MS.
 LOW_STOCK_STREAM = env.str("LOW_STOCK_STREAM", names.LOW_STOCK_STREAM)
-LOW_STOCK_GROUP = env.str("LOW_STOCK_GROUP", "notification-svc")
+LOW_STOCK_GROUP = env.str("LOW_STOCK_GROUP", names.LOW_STOCK_GROUP)
 LOW_STOCK_CONSUMER = env.str("LOW_STOCK_CONSUMER", socket.gethostname())
 LOW_STOCK_BLOCK_MS = env.int("LOW_STOCK_BLOCK_MS", 2000)
 LOW_STOCK_CLAIM_IDLE_MS = env.int("LOW_STOCK_CLAIM_IDLE_MS", 60_000)

@@ -42,7 +42,18 @@ COMMIT_STOCK_TASK = "inventory.commit_stock"
 RESTOCK_TASK = "inventory.restock"
 ORDER_INVENTORY_RESERVED_TASK = "orders.inventory_reserved"
 ORDER_INVENTORY_FAILED_TASK = "orders.inventory_failed"
+# Every queue of the saga: declared durable, each with its dead-letter queue (shared.celery), by senders
+# and workers alike.
+SAGA_QUEUES = (
+    ORDER_CREATED_QUEUE,
+    INVENTORY_RESERVED_QUEUE,
+    INVENTORY_FAILED_QUEUE,
+    INVENTORY_RELEASE_QUEUE,
+    INVENTORY_COMMIT_QUEUE,
+    INVENTORY_RESTOCK_QUEUE,
+)
 
 # Redis low-stock alerts.
 LOW_STOCK_CHANNEL = "inventory:low-stock"
 LOW_STOCK_STREAM = "inventory:low-stock:stream"
+LOW_STOCK_GROUP = "notification-svc"  # notification_svc's consumer group on the stream

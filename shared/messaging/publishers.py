@@ -20,7 +20,8 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from shared.celery import SAGA_QUEUES, dead_letter_queue, saga_queue
+from shared.celery import dead_letter_queue, saga_queue
+from shared.events.names import SAGA_QUEUES
 from shared.messaging.kafka import publish_confirmed
 from shared.messaging.redis_streams import ENVELOPE_FIELD
 from shared.messaging.relay import PartlyPublished

@@ -13,7 +13,7 @@ from django.conf import settings as django_settings
 from orders import repository, services
 from orders.relay import build_relay
 from shared import mongo
-from shared.celery import SAGA_QUEUES
+from shared.events.names import SAGA_QUEUES
 from shared.testing import jwt
 from shared.testing.fixtures import api, client_with, staff_browser  # noqa: F401  (fixture)
 from shared.testing.kafka import create_topic, delete_topic
