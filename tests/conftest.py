@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from shared.testing.gateway import new_staff
 from shared.testing.stack import RUN_SH, service_env  # noqa: F401 - the tests import them from here
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -45,7 +46,5 @@ def venv_bin(name: str) -> str:
 
 @pytest.fixture(scope="session")
 def staff_account(gateway_url):
-    """One staff account for the session (tests/accounts.py), logged in once through the gateway."""
-    from tests.accounts import new_staff  # here: tests.accounts imports this module
-
+    """One staff account for the session (shared.testing.gateway), logged in once through the gateway."""
     return new_staff(gateway_url)

@@ -6,11 +6,11 @@ from contextlib import contextmanager
 
 import requests
 
+from shared.testing.gateway import Client
 from shared.testing.waiting import wait_for
-from tests.accounts import Account
 
 
-def create_product(staff: Account, **fields) -> dict:
+def create_product(staff: Client, **fields) -> dict:
     sku = f"SEC-{uuid.uuid4().hex[:10]}"
     body = {"sku": sku, "name": f"Probe {sku}", "category": "probes", "price": "5.00", "initial_stock": 1000}
     response = requests.post(
@@ -20,7 +20,7 @@ def create_product(staff: Account, **fields) -> dict:
     return response.json()
 
 
-def inventory_item(staff: Account, product_id: str) -> dict:
+def inventory_item(staff: Client, product_id: str) -> dict:
     """The product's inventory item, once the product.created event has made it."""
 
     def found():
@@ -35,11 +35,11 @@ def inventory_item(staff: Account, product_id: str) -> dict:
     return wait_for(found, what=f"the inventory item of {product_id}")[0]
 
 
-def delete_product(staff: Account, product_id: str) -> None:
+def delete_product(staff: Client, product_id: str) -> None:
     requests.delete(f"{staff.gateway_url}/api/v1/products/{product_id}", headers=staff.headers, timeout=10)
 
 
-def place_order(customer: Account, product_id: str, quantity: int = 1) -> dict:
+def place_order(customer: Client, product_id: str, quantity: int = 1) -> dict:
     response = requests.post(
         f"{customer.gateway_url}/api/v1/orders/",
         json={"items": [{"product_id": product_id, "quantity": quantity}]},
@@ -60,12 +60,12 @@ def settled_order(gateway_url: str, headers: dict, order_id: str) -> dict:
     return wait_for(done, what=f"the saga to settle order {order_id}")
 
 
-def cancel_order(customer: Account, order_id: str) -> None:
+def cancel_order(customer: Client, order_id: str) -> None:
     # 409 when it is already terminal; either way no stock stays reserved for it.
     requests.delete(f"{customer.gateway_url}/api/v1/orders/{order_id}", headers=customer.headers, timeout=10)
 
 
-def add_address(customer: Account, **fields) -> dict:
+def add_address(customer: Client, **fields) -> dict:
     body = {"label": "home", "line1": "1 Probe St", "city": "Berlin", "postal_code": "10115", "country": "DE"}
     response = requests.post(
         f"{customer.gateway_url}/api/v1/users/me/addresses/",
@@ -77,7 +77,7 @@ def add_address(customer: Account, **fields) -> dict:
     return response.json()
 
 
-def send_test_notification(staff: Account) -> dict:
+def send_test_notification(staff: Client) -> dict:
     response = requests.post(
         f"{staff.gateway_url}/api/v1/notifications/test",
         json={"recipient": "probe@example.com", "subject": "Probe"},
@@ -99,8 +99,8 @@ def made_objects(staff, customer):
     yield {
         "product": {"id": product["id"]},
         "inventory": {"id": item["id"]},
-        "order": {"id": order["id"], "user_id": customer.id},
-        "user": {"id": address["id"], "user_id": customer.id},
+        "order": {"id": order["id"], "user_id": customer.user_id},
+        "user": {"id": address["id"], "user_id": customer.user_id},
         "notification": {"id": notification["id"]},
     }
     cancel_order(customer, order["id"])

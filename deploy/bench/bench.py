@@ -32,10 +32,11 @@ import reads
 import report
 import stack
 from fixtures import Fixtures
-from gateway import Gateway
 from loadgen import new_session
 from notes import notes_for
 from stepping import climb
+
+from shared.testing.gateway import AsyncGateway
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 POOL = {"full": 200, "smoke": 6}  # products with big stock for the orders and the uncached reads
@@ -179,7 +180,7 @@ class Bench:
         await fixtures.make_customers(customers)
         fixtures.spare_product = await fixtures.create_product("X", 0, 0)
 
-    async def run_scenarios(self, fixtures: Fixtures, mailpit: Gateway):
+    async def run_scenarios(self, fixtures: Fixtures, mailpit: AsyncGateway):
         customers = list(fixtures.customers)
         low_stock_customer = customers.pop() if "low_stock" in self.selected else None
         order_customers = iter(customers)
@@ -224,7 +225,7 @@ async def run(args) -> int:
     cpu_before = cpu.snapshot()
     cleanup = None
     async with new_session() as session:
-        gateway = Gateway(session, stack_info.gateway_url)
+        gateway = AsyncGateway(session, stack_info.gateway_url)
         health = await gateway.call("GET", "/health")
         if not health.ok:
             print(f"[bench] the gateway's /health answered {health.status}: is the stack up (make up)?")
@@ -243,7 +244,7 @@ async def run(args) -> int:
             await asyncio.gather(*(probe.stop() for probe in probes.values()))
         try:
             if set(plans.SCENARIOS) & bench.selected and not bench.failures:
-                await bench.run_scenarios(fixtures, Gateway(session, stack_info.mailpit_url))
+                await bench.run_scenarios(fixtures, AsyncGateway(session, stack_info.mailpit_url))
         finally:
             cleanup = await bench.guarded("clean-up", fixtures.cleanup())
     bench.ratios()

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import aiohttp
 import stats
-from gateway import Gateway
 from loadgen import run_step
 from stack import REPO_DIR, VENV_BIN
+
+from shared.testing.gateway import AsyncGateway
 
 HERE = Path(__file__).resolve().parent
 DRF_WORKERS = 4  # two gunicorn instances of two sync workers each, as every service runs
@@ -64,9 +65,9 @@ class ThrowawayServers:
         self.session = session
         self.workdir = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
         self.processes: list[subprocess.Popen] = []
-        self.front: Gateway | None = None
+        self.front: AsyncGateway | None = None
 
-    async def boot(self) -> Gateway:
+    async def boot(self) -> AsyncGateway:
         workdir = self.workdir
         (workdir / "temp").mkdir()
         os.chmod(workdir, 0o755)  # noqa: S103 - nginx workers run as nobody when started as root
@@ -80,7 +81,7 @@ class ThrowawayServers:
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         self.processes.append(subprocess.Popen(nginx, **quiet))  # noqa: S603 - fixed arguments
         self.processes.append(subprocess.Popen(gunicorn, cwd=HERE, env=gunicorn_env, **quiet))  # noqa: S603
-        front = Gateway(self.session, f"http://127.0.0.1:{ports['front_port']}")
+        front = AsyncGateway(self.session, f"http://127.0.0.1:{ports['front_port']}")
         for path in ("/static", "/hello"):
             await _until_answers(front, path)
         self.front = front
@@ -97,7 +98,7 @@ class ThrowawayServers:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-async def _until_answers(front: Gateway, path: str, timeout: float = 60.0) -> None:
+async def _until_answers(front: AsyncGateway, path: str, timeout: float = 60.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:
@@ -110,7 +111,7 @@ async def _until_answers(front: Gateway, path: str, timeout: float = 60.0) -> No
     raise TimeoutError(f"the throwaway upstream behind {path} did not answer")
 
 
-def step_function(front: Gateway, path: str):
+def step_function(front: AsyncGateway, path: str):
     async def step(rate, duration):
         async def request(_index):
             return await front.call("GET", path)

@@ -8,22 +8,23 @@ orders would make every later run, relay poll and test slower.
 """
 
 import asyncio
-import base64
-import json
 import secrets
 from dataclasses import dataclass, field
 
-from gateway import Account, Gateway, gather_limited, poll
 from pymongo import MongoClient
 from stack import service_env
+from waiting import gather_limited, poll
 
+from shared.testing.gateway import Account, AsyncGateway
+
+PRODUCTS_PATH = "/api/v1/products/"
 BIG_STOCK = 1_000_000  # the API's maximum initial stock: orders of one unit never run out
 LOW_STOCK = 10  # threshold max(5, 10 %) = 5: one order of 6 crosses it
 
 
 @dataclass
 class Fixtures:
-    gateway: Gateway
+    gateway: AsyncGateway
     tag: str = field(default_factory=lambda: secrets.token_hex(3))
     staff: Account | None = None
     customers: list[Account] = field(default_factory=list)
@@ -40,23 +41,27 @@ class Fixtures:
         return f"BENCH-{self.tag}-{kind}-{number:05d}".upper()
 
     async def make_staff(self) -> Account:
-        self.staff = await self.gateway.staff(f"bench-{self.tag}-staff@example.com")
+        self.staff = await self.gateway.new_staff(f"bench-{self.tag}-staff@example.com")
         return self.staff
 
     async def make_customers(self, count: int, kind: str = "c") -> list[Account]:
         """Registered and logged in, a few at a time (each costs a password hash on user_svc)."""
         start = len(self.customers)
         emails = [f"bench-{self.tag}-{kind}{start + n}@example.com" for n in range(count)]
-        accounts = await gather_limited([self.gateway.register(email) for email in emails], limit=2)
-        await gather_limited([self.gateway.login(account) for account in accounts], limit=2)
+        accounts = await gather_limited([self.gateway.new_customer(email) for email in emails], limit=2)
         self.customers.extend(accounts)
         return accounts
 
     async def create_product(self, kind: str, number: int, stock: int) -> str:
         sku = self.sku(kind, number)
-        product_id = await self.gateway.create_product(
-            self.staff, sku=sku, category=self.category, stock=stock
+        made = await self.gateway.must(
+            "POST",
+            PRODUCTS_PATH,
+            token=await self.gateway.bearer(self.staff),
+            body=product_body(sku, self.category, stock),
+            expect=(201,),
         )
+        product_id = made["id"]
         self.products.append(product_id)
         self.skus[product_id] = sku
         return product_id
@@ -75,10 +80,7 @@ class Fixtures:
         """The products inventory has an item for, once it has one for each or ``timeout`` passed (an
         order for a product inventory does not know yet fails)."""
         items = await gather_limited(
-            [
-                poll(lambda p=p: self.gateway.inventory_item(self.staff, p), timeout=timeout)
-                for p in product_ids
-            ]
+            [poll(lambda p=p: self.inventory_item(p), timeout=timeout) for p in product_ids]
         )
         return [p for p, item in zip(product_ids, items, strict=True) if item is not None]
 
@@ -90,18 +92,32 @@ class Fixtures:
             raise TimeoutError(f"only {len(self.stocked)} products reached inventory")
         return self.stocked
 
+    async def inventory_item(self, product_id: str) -> dict | None:
+        body = await self.gateway.must(
+            "GET",
+            "/api/v1/inventory/",
+            token=await self.gateway.bearer(self.staff),
+            params={"product_id": product_id},
+        )
+        return body["results"][0] if body["results"] else None
+
     async def cleanup(self) -> dict:
         deleted = 0
         if self.staff and self.products:
-            results = await gather_limited(
-                [self.gateway.delete_product(self.staff, p) for p in self.products]
-            )
+            results = await gather_limited([self._delete_product(p) for p in self.products])
             deleted = sum(results)
         removed = await asyncio.to_thread(self._remove_orders)
         return {"products_deleted": deleted, "orders_removed": removed}
 
+    async def _delete_product(self, product_id: str) -> bool:
+        token = await self.gateway.bearer(self.staff)
+        answer = await self.gateway.call(
+            "DELETE", f"{PRODUCTS_PATH}{product_id}", token=token, expect=(204, 404)
+        )
+        return answer.ok
+
     def _remove_orders(self) -> int:
-        user_ids = [token_user_id(account.access) for account in self.customers if account.access]
+        user_ids = [account.user_id for account in self.customers if account.user_id]
         if not user_ids:
             return 0
         env = service_env("order")
@@ -110,7 +126,12 @@ class Fixtures:
         return result.deleted_count
 
 
-def token_user_id(access_token: str) -> str:
-    """The ``user_id`` claim of our own access token (read, not verified: we just got it from user_svc)."""
-    payload = access_token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["user_id"]
+def product_body(sku: str, category: str, stock: int) -> dict:
+    return {
+        "sku": sku,
+        "name": f"Bench item {sku}",
+        "category": category,
+        "price": "12.50",
+        "description": "Made by the benchmark; deleted when it ends.",
+        "initial_stock": stock,
+    }

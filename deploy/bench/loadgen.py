@@ -17,16 +17,7 @@ from dataclasses import dataclass, field
 import aiohttp
 import psutil
 
-
-@dataclass
-class Outcome:
-    """What one request came back with. ``error`` names the failure (``http_429``, ``timeout``, ...);
-    ``data`` is whatever the scenario keeps for later (an order id, a product id)."""
-
-    ok: bool
-    status: int | None = None
-    error: str | None = None
-    data: object = None
+from shared.testing.gateway import Answer
 
 
 @dataclass
@@ -35,7 +26,7 @@ class Sample:
     scheduled: float  # loop time the request was due
     sent: float  # loop time it actually left (sent - scheduled is the client's own lag)
     done: float
-    outcome: Outcome
+    outcome: Answer  # ``error`` names a failure (``http_429``, ``timeout``, ...); ``body`` what was kept
 
     @property
     def latency(self) -> float:
@@ -56,7 +47,7 @@ class StepRun:
         return loop_time + self.wall_offset
 
 
-Request = Callable[[int], Awaitable[Outcome]]
+Request = Callable[[int], Awaitable[Answer]]
 
 
 async def run_step(
@@ -77,15 +68,15 @@ async def run_step(
         nonlocal in_flight
         sent = loop.time()
         if in_flight >= max_in_flight:  # the client refuses to queue more: counted, never hidden
-            samples.append(Sample(index, scheduled, sent, sent, Outcome(False, error="client_overload")))
+            samples.append(Sample(index, scheduled, sent, sent, Answer(error="client_overload")))
             return
         in_flight += 1
         try:
             outcome = await asyncio.wait_for(request(index), timeout)
         except TimeoutError:
-            outcome = Outcome(False, error="timeout")
+            outcome = Answer(error="timeout")
         except aiohttp.ClientError as exc:
-            outcome = Outcome(False, error=type(exc).__name__)
+            outcome = Answer(error=type(exc).__name__)
         finally:
             in_flight -= 1
         samples.append(Sample(index, scheduled, sent, loop.time(), outcome))

@@ -11,10 +11,9 @@ machine could do were the throttle lifted.
 import cpu
 import stats
 from fixtures import Fixtures
-from gateway import PASSWORD, Account
 from loadgen import run_step
 
-LOGIN_PATH = "/api/v1/auth/login"
+from shared.testing.gateway import LOGIN_PATH, PASSWORD, Account
 
 
 async def login(fixtures: Fixtures, accounts: list[Account], rate: float, duration: float) -> dict:
@@ -22,7 +21,7 @@ async def login(fixtures: Fixtures, accounts: list[Account], rate: float, durati
 
     async def request(index):
         account = accounts[index % len(accounts)]
-        return await gateway.call("POST", LOGIN_PATH, json={"email": account.email, "password": PASSWORD})
+        return await gateway.call("POST", LOGIN_PATH, body={"email": account.email, "password": PASSWORD})
 
     before = cpu.snapshot()
     run = await run_step(request, rate=rate, duration=duration)

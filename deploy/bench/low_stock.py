@@ -12,17 +12,19 @@ from collections import Counter
 
 import stats
 from fixtures import LOW_STOCK, Fixtures
-from gateway import Account, Gateway, gather_limited, poll
-from loadgen import Outcome, run_step
+from loadgen import run_step
 from order_flow import order_once
 from timestamps import unix
+from waiting import gather_limited, poll
+
+from shared.testing.gateway import Account, Answer, AsyncGateway
 
 CROSSING_QUANTITY = 6
 MAIL_TIMEOUT_S = 45.0
 
 
 async def low_stock_email(
-    fixtures: Fixtures, mailpit: Gateway, customer: Account, rate: float, duration: float
+    fixtures: Fixtures, mailpit: AsyncGateway, customer: Account, rate: float, duration: float
 ) -> dict:
     count = max(1, round(rate * duration))
     first = len(fixtures.products)
@@ -35,7 +37,7 @@ async def low_stock_email(
 
     async def request(index):
         if index >= len(products):  # its product did not reach inventory in time
-            return Outcome(False, error="no_product")
+            return Answer(error="no_product")
         return await order_once(
             fixtures.gateway, customer, [{"product_id": products[index], "quantity": CROSSING_QUANTITY}]
         )
@@ -56,7 +58,7 @@ async def low_stock_email(
         end_to_end.append(received - run.wall(sample.scheduled))
         completions.append(received)
     if message_ids:
-        await mailpit.call("DELETE", "/api/v1/messages", json={"IDs": message_ids})
+        await mailpit.call("DELETE", "/api/v1/messages", body={"IDs": message_ids})
     return stats.summarize(
         offered_rps=rate,
         duration_s=duration,
@@ -69,7 +71,7 @@ async def low_stock_email(
     )
 
 
-async def _crossing_and_email(fixtures: Fixtures, mailpit: Gateway, product_id: str):
+async def _crossing_and_email(fixtures: Fixtures, mailpit: AsyncGateway, product_id: str):
     """(the moment the item crossed its threshold, the Mailpit message) or (None, None)."""
     sku = fixtures.skus[product_id]
 
@@ -79,5 +81,5 @@ async def _crossing_and_email(fixtures: Fixtures, mailpit: Gateway, product_id: 
     messages = await poll(email, timeout=MAIL_TIMEOUT_S)
     if not messages:
         return None, None
-    item = await poll(lambda: fixtures.gateway.inventory_item(fixtures.staff, product_id), timeout=30)
+    item = await poll(lambda: fixtures.inventory_item(product_id), timeout=30)
     return (unix(item["updated_at"]) if item else None), messages[0]

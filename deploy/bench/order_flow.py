@@ -15,9 +15,11 @@ from collections import Counter
 import cpu
 import stats
 from fixtures import Fixtures
-from gateway import Account, Gateway, poll
-from loadgen import Outcome, run_step
+from loadgen import run_step
 from timestamps import unix
+from waiting import poll
+
+from shared.testing.gateway import Account, Answer, AsyncGateway
 
 ORDERS_PATH = "/api/v1/orders/"
 LINES_PER_ORDER = 3  # like the pgbench ceiling's reserve transaction
@@ -33,12 +35,17 @@ async def order_flow(fixtures: Fixtures, customer: Account, rate: float, duratio
     async def request(_index):
         items = [{"product_id": p, "quantity": 1} for p in choose.sample(fixtures.stocked, LINES_PER_ORDER)]
         return await gateway.call(
-            "POST", ORDERS_PATH, token=token, json={"items": items}, ok=(201,), keep=lambda body: body["id"]
+            "POST",
+            ORDERS_PATH,
+            token=token,
+            body={"items": items},
+            expect=(201,),
+            keep=lambda body: body["id"],
         )
 
     async with cpu.Sampler() as sampler:
         run = await run_step(request, rate=rate, duration=duration)
-        accepted = {s.outcome.data: s for s in run.samples if s.outcome.ok}
+        accepted = {s.outcome.body: s for s in run.samples if s.outcome.ok}
         orders = await read_back(gateway, token, set(accepted))
 
     latencies, completions, errors = [], [], Counter(s.outcome.error for s in run.samples if not s.outcome.ok)
@@ -76,7 +83,7 @@ def confirmed_at(order: dict | None) -> float | None:
 
 
 async def read_back(
-    gateway: Gateway, token: str, wanted: set[str], timeout: float = SETTLE_TIMEOUT_S
+    gateway: AsyncGateway, token: str, wanted: set[str], timeout: float = SETTLE_TIMEOUT_S
 ) -> dict:
     """The customer's orders by id, once none of ``wanted`` is pending (or ``timeout`` passed)."""
     latest: dict = {}
@@ -100,12 +107,12 @@ async def read_back(
     return latest
 
 
-async def order_once(gateway: Gateway, customer: Account, items: list[dict]) -> Outcome:
+async def order_once(gateway: AsyncGateway, customer: Account, items: list[dict]) -> Answer:
     return await gateway.call(
         "POST",
         ORDERS_PATH,
         token=await gateway.bearer(customer),
-        json={"items": items},
-        ok=(201,),
+        body={"items": items},
+        expect=(201,),
         keep=lambda body: body["id"],
     )

@@ -9,10 +9,10 @@ the order flow and the uncached reads use.
 from collections import Counter
 
 import stats
-from fixtures import BIG_STOCK, Fixtures
-from gateway import gather_limited, poll, product_body
+from fixtures import BIG_STOCK, Fixtures, product_body
 from loadgen import run_step
 from timestamps import unix
+from waiting import gather_limited, poll
 
 ITEM_TIMEOUT_S = 60.0
 
@@ -28,13 +28,13 @@ async def product_to_item(fixtures: Fixtures, rate: float, duration: float) -> d
             "POST",
             "/api/v1/products/",
             token=token,
-            json=product_body(sku, fixtures.category, BIG_STOCK),
-            ok=(201,),
+            body=product_body(sku, fixtures.category, BIG_STOCK),
+            expect=(201,),
             keep=lambda body: body["id"],
         )
 
     run = await run_step(request, rate=rate, duration=duration)
-    created = {s.outcome.data: s for s in run.samples if s.outcome.ok}
+    created = {s.outcome.body: s for s in run.samples if s.outcome.ok}
     fixtures.products.extend(created)
     items = await gather_limited([_item_when_visible(fixtures, p) for p in created])
 
@@ -61,6 +61,4 @@ async def product_to_item(fixtures: Fixtures, rate: float, duration: float) -> d
 
 
 async def _item_when_visible(fixtures: Fixtures, product_id: str) -> dict | None:
-    return await poll(
-        lambda: fixtures.gateway.inventory_item(fixtures.staff, product_id), timeout=ITEM_TIMEOUT_S
-    )
+    return await poll(lambda: fixtures.inventory_item(product_id), timeout=ITEM_TIMEOUT_S)

@@ -102,7 +102,7 @@ class CacheGenerations:
             "PATCH",
             f"{LIST_PATH}{self.spare}",
             token=await self.fixtures.gateway.bearer(staff),
-            json={"description": f"cache generation {self.bumps}"},
+            body={"description": f"cache generation {self.bumps}"},
         )
         safe = [entry for entry in self.read if entry[1] < sent]
         self.read = [entry for entry in self.read if entry[1] >= sent]

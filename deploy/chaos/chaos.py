@@ -22,17 +22,20 @@ from pathlib import Path
 import drain
 import faults
 import report
-from client import PASSWORD, Client
 from history import replay
 from invariants import Facts, check_all
 from ledger import Ledger
 from load import Catalog, Clerk, Customer, Staff, settle_unanswered
 from mutations import prove_checks_can_fail
-from stack import REPO_DIR, Addresses, components_down, create_staff
+from stack import REPO_DIR, Addresses, components_down
 from stores import Scope, Stores
+
+from shared.testing.gateway import new_customer, new_staff
 
 logger = logging.getLogger("chaos")
 INITIAL_PRODUCTS = 6
+# Log-ins wait out a throttle or an outage this many times before the run gives up.
+LOGIN_ATTEMPTS = 20
 
 
 def parse_args(argv):
@@ -66,16 +69,13 @@ def wait_for_stack(timeout_s: float = 90.0) -> None:
 
 
 def make_people(addresses: Addresses, ledger: Ledger, run_id: str, customers: int):
-    staff_email = f"chaos-{run_id}-staff@example.com"
-    create_staff(staff_email, PASSWORD)
-    staff = Client(addresses.gateway_url, staff_email, ledger)
-    staff.login()
-    people = []
-    for n in range(customers):
-        person = Client(addresses.gateway_url, f"chaos-{run_id}-c{n}@example.com", ledger)
-        person.register()
-        person.login()
-        people.append(person)
+    """The staff and customer clients, every request of theirs counted in the ledger."""
+    options = {"record": ledger.record, "login_attempts": LOGIN_ATTEMPTS}
+    staff = new_staff(addresses.gateway_url, email=f"chaos-{run_id}-staff@example.com", **options)
+    people = [
+        new_customer(addresses.gateway_url, email=f"chaos-{run_id}-c{n}@example.com", **options)
+        for n in range(customers)
+    ]
     return staff, people
 
 

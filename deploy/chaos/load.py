@@ -13,8 +13,9 @@ import threading
 import time
 import uuid
 
-from client import Client
 from ledger import AcceptedOrder, CreatedProduct, Ledger, PendingOrderPost, Probe
+
+from shared.testing.gateway import Client
 
 ORDERS = "/api/v1/orders/"
 PRODUCTS = "/api/v1/products/"

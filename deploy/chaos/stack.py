@@ -1,7 +1,6 @@
 """The running local stack as the chaos run sees it: addresses read from the same env files the processes
 get (deploy/stack/run.sh), and the stack's own kill/start/stop commands (deploy/stack/stack.sh)."""
 
-import os
 import subprocess
 import sys
 import time
@@ -11,7 +10,7 @@ from urllib.parse import urlsplit
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_DIR))  # for shared/, when run as a script
-from shared.testing.stack import RUN_SH, STACK_SH, service_env  # noqa: E402 - needs the path above
+from shared.testing.stack import STACK_SH, service_env  # noqa: E402 - needs the path above
 
 # Long enough for the slowest server (Kafka, RabbitMQ) to start and answer on this 2-core machine.
 CONTROL_TIMEOUT_S = 240
@@ -79,14 +78,3 @@ def components_down() -> list[str]:
         [str(STACK_SH), "status"], capture_output=True, text=True, timeout=60
     )
     return [fields[0] for fields in map(str.split, result.stdout.splitlines()) if fields[1:2] == ["down"]]
-
-
-def create_staff(email: str, password: str) -> None:
-    """A staff account made the way an operator makes one: user_svc's createsuperuser."""
-    subprocess.run(  # noqa: S603 - our own script, fixed arguments
-        [str(RUN_SH), "user", "python", "manage.py", "createsuperuser", "--noinput", "--email", email],
-        env={**os.environ, "DJANGO_SUPERUSER_PASSWORD": password},
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )

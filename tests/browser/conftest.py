@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.accounts import PASSWORD
+from shared.testing.gateway import PASSWORD
 from tests.conftest import REPO_DIR
 
 CHROMIUM = "/usr/bin/chromium"

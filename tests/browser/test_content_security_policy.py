@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.accounts import new_customer, new_staff
+from shared.testing.gateway import new_customer, new_staff
 from tests.browser.conftest import Browser
 from tests.conftest import SERVICES
 from tests.shop import create_product, inventory_item, place_order, send_test_notification

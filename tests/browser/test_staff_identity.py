@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from tests.accounts import new_customer, new_staff
+from shared.testing.gateway import new_customer, new_staff
 from tests.conftest import SERVICES
 
 ADMIN_TITLES = {

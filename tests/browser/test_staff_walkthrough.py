@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from tests.accounts import new_customer, new_staff
+from shared.testing.gateway import new_customer, new_staff
 from tests.shop import settled_order
 
 WAIT_SECONDS = 20

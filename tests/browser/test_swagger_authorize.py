@@ -2,13 +2,13 @@
 flow the schema declares (shared/auth/schema.py) logs in at user_svc's login with the OAuth2 form, and
 "Try it out" then calls the API with the token it got."""
 
-from tests.accounts import PASSWORD, new_email, register
+from shared.testing.gateway import PASSWORD, Client, new_email
 
 
 def test_authorize_with_the_password_flow_then_try_it_out(open_browser, gateway_url):
     # given: a customer, and user_svc's API docs
     email = new_email("swagger")
-    assert register(gateway_url, email).status_code == 201
+    assert Client(gateway_url, email).register().status == 201
     person = open_browser()
     page = person.page
     page.goto("/user/api/docs/")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.accounts import new_customer
+from shared.testing.gateway import new_customer
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from functools import partial
 import pytest
 import requests
 
-from tests.accounts import new_customer
+from shared.testing.gateway import new_customer
 from tests.shop import add_address
 
 ROUNDS = 12

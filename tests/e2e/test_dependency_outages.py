@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import pytest
 import requests
 
+from shared.testing.gateway import PASSWORD, new_customer, new_email
 from shared.testing.stack import stack
 from shared.testing.waiting import wait_for
-from tests.accounts import PASSWORD, new_customer, new_email
 from tests.openapi import fetch_schema, is_staff_only, operations
 from tests.security.logins import client_of_its_own, staff_login
 from tests.shop import create_product
@@ -127,7 +127,7 @@ def postgres_down(gateway_url, staff_account, customer, product):
         Call("register", "POST", "/api/v1/auth/register",
              body={"email": new_email("outage"), "password": PASSWORD}, session=own),
         Call("refresh", "POST", "/api/v1/auth/refresh", body={"refresh": customer.refresh}, session=own),
-        Call("verify", "GET", f"/api/v1/users/{customer.id}/verify", staff.headers),
+        Call("verify", "GET", f"/api/v1/users/{customer.user_id}/verify", staff.headers),
         Call("me", "GET", "/api/v1/users/me", customer.headers),
         Call("addresses", "GET", "/api/v1/users/me/addresses/", customer.headers),
         Call("inventory list", "GET", "/api/v1/inventory/", staff.headers),

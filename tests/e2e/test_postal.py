@@ -5,7 +5,7 @@ profile's phone from registration on, and an order's inline shipping address rea
 import pytest
 import requests
 
-from tests.accounts import log_in, new_customer, new_email, register
+from shared.testing.gateway import Client, new_customer, new_email
 from tests.shop import add_address, cancel_order, create_product
 
 ADDRESSES = "/api/v1/users/me/addresses/"
@@ -27,16 +27,16 @@ def _post(account, path, body):
 
 
 def test_registration_and_profile_take_a_phone_in_e164(gateway_url):
-    email = new_email("phone")
+    account = Client(gateway_url, new_email("phone"))
 
-    refused = register(gateway_url, email, phone="(415) 555-2671")
-    registered = register(gateway_url, email, phone="+1 (415) 555-2671")
+    refused = account.register(phone="(415) 555-2671")
+    registered = account.register(phone="+1 (415) 555-2671")
 
-    assert refused.status_code == 400
-    assert "international form" in refused.json()["phone"][0]
-    assert registered.status_code == 201, registered.text
-    assert registered.json()["phone"] == "+14155552671"
-    account = log_in(gateway_url, email)
+    assert refused.status == 400
+    assert "international form" in refused.body["phone"][0]
+    assert registered.status == 201, registered.body
+    assert registered.body["phone"] == "+14155552671"
+    account.log_in()
     me = f"{gateway_url}/api/v1/users/me"
     assert requests.get(me, headers=account.headers, timeout=10).json()["phone"] == "+14155552671"
     changed = requests.patch(me, json={"phone": "+44 20 7946 0958"}, headers=account.headers, timeout=10)

@@ -3,7 +3,7 @@ valid requests, so that reads, updates and deletes get past "404" and their answ
 
 import pytest
 
-from tests.accounts import new_customer
+from shared.testing.gateway import new_customer
 from tests.fuzz.fuzzer import Fuzzer
 from tests.shop import made_objects
 

@@ -12,7 +12,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.accounts import Account
+from shared.testing.gateway import Client
 from tests.openapi import is_staff_only
 from tests.shop import delete_product
 
@@ -25,8 +25,8 @@ AUTH_PACE_SECONDS = 0.1
 
 @dataclass
 class Fuzzer:
-    staff: Account
-    customer: Account
+    staff: Client
+    customer: Client
     known_ids: dict[str, dict[str, str]]
 
     def exercise(self, service: str, case) -> None:
@@ -42,7 +42,7 @@ class Fuzzer:
             assert response.status_code != 401, f"{case.method} {case.path}: token refused: {response.text}"
         self._clean_up(case, response)
 
-    def _account_for(self, service: str, case) -> Account | None:
+    def _account_for(self, service: str, case) -> Client | None:
         if case.path.startswith(AUTH_PREFIX):
             return None  # public: registration, login and the refresh-token calls take no bearer token
         return self.staff if is_staff_only(service, case.method, case.path) else self.customer

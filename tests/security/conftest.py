@@ -7,7 +7,7 @@ address, and the gateway limits /api/v1/auth/), so the fixtures are session-scop
 
 import pytest
 
-from tests.accounts import Account, new_customer
+from shared.testing.gateway import Client, new_customer
 from tests.shop import (
     add_address,
     cancel_order,
@@ -21,12 +21,12 @@ from tests.shop import (
 
 
 @pytest.fixture(scope="session")
-def customer_a(gateway_url) -> Account:
+def customer_a(gateway_url) -> Client:
     return new_customer(gateway_url, "alice")
 
 
 @pytest.fixture(scope="session")
-def customer_b(gateway_url) -> Account:
+def customer_b(gateway_url) -> Client:
     return new_customer(gateway_url, "bob")
 
 

@@ -3,17 +3,14 @@ its own, so that the login throttle's counters a probe fills (per account, per c
 the ones the rest of the suite logs in with (from 127.0.0.1).
 """
 
-import os
 import random
 import re
-import subprocess
 from urllib.parse import urlencode
 
 import requests
 from requests.adapters import HTTPAdapter
 
-from tests.accounts import PASSWORD, new_email, register
-from tests.conftest import RUN_SH
+from shared.testing.gateway import Client, create_staff, new_email, require
 
 STAFF_LOGIN = "/user/admin/login/"
 API_LOGIN = "/api/v1/auth/login/"
@@ -42,21 +39,15 @@ def client_of_its_own(gateway_url: str) -> requests.Session:
 
 def new_customer_email(gateway_url: str) -> str:
     """A registered customer that has never logged in."""
-    email = new_email("guessed")
-    registered = register(gateway_url, email)
-    assert registered.status_code == 201, registered.text
-    return email
+    customer = Client(gateway_url, new_email("guessed"))
+    require(customer.register(), f"registering {customer.email}")
+    return customer.email
 
 
 def new_staff_email() -> str:
     """A staff account made by an operator (createsuperuser) that has never logged in."""
     email = new_email("staff-guessed")
-    subprocess.run(
-        [str(RUN_SH), "user", "python", "manage.py", "createsuperuser", "--noinput", "--email", email],
-        env={**os.environ, "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
-        check=True,
-        capture_output=True,
-    )
+    create_staff(email)
     return email
 
 

@@ -10,9 +10,9 @@ from contextlib import contextmanager
 import pytest
 import requests
 
+from shared.testing.gateway import PASSWORD
 from shared.testing.stack import service_env, stack
 from shared.testing.waiting import wait_for
-from tests.accounts import PASSWORD
 from tests.conftest import REPO_DIR
 from tests.security.logins import (
     api_login,

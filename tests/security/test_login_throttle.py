@@ -9,7 +9,7 @@ guesses at a fresh account from a client address of its own (tests/security/logi
 import pytest
 import requests
 
-from tests.accounts import PASSWORD
+from shared.testing.gateway import PASSWORD
 from tests.security.logins import (
     api_login,
     client_of_its_own,

@@ -87,7 +87,7 @@ def test_a_customer_is_refused_every_staff_only_operation(
         "product": {"id": product["id"]},
         "order": {"id": order_a["id"]},
         "inventory": {"id": item["id"]},
-        "user": {"user_id": customer_a.id},  # even for the caller's own id (CONTRACT.md)
+        "user": {"user_id": customer_a.user_id},  # even for the caller's own id (CONTRACT.md)
         "notification": {"id": notification["id"]},
     }[service]
     body_of = bodies(tag, product, order_a)

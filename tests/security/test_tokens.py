@@ -10,7 +10,7 @@ import uuid
 import pytest
 import requests
 
-from tests.accounts import new_customer
+from shared.testing.gateway import new_customer
 from tests.security import forgery
 from tests.security.refusals import assert_refused
 
