@@ -76,9 +76,9 @@ _clients_lock = threading.Lock()
 _RING_FAILURE_LOG_SECONDS = 10.0
 
 
-def _redis_client() -> redis.Redis:
-    """One client per process (a pool is not shared across a fork). Short timeouts: a ring is on a
-    writer's request path, and a lost one only waits for the sweep."""
+def redis_client() -> redis.Redis:
+    """The process's client for rings and leases (one per process: a pool is not shared across a fork).
+    Short timeouts: a ring is on a writer's request path, and a lost one only waits for the sweep."""
     pid = os.getpid()
     with _clients_lock:
         if pid not in _clients:
@@ -99,7 +99,7 @@ class RedisDoorbell:
 
     def ring(self) -> None:
         try:
-            _redis_client().publish(self.channel, b"")
+            redis_client().publish(self.channel, b"")
         except redis.RedisError as exc:
             # The write stands and the relay's sweep finds it; say so now and then, not on every write.
             if time.monotonic() - self._last_failure_logged >= _RING_FAILURE_LOG_SECONDS:

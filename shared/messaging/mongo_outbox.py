@@ -18,18 +18,19 @@ every ``full_scan_seconds``) still finds.
 Waking the relay: after the hint, the writer rings the collection's doorbell (``doorbell_of``, a Redis
 channel: shared.messaging.doorbell), and the relay looks at the hints at once.
 
-Several relays: ``claim`` hands a batch only to the relay holding the collection's lease, a lock
-document (shared.mongo.document_lock) taken without waiting for the length of one batch.
+Several relays: ``claim`` hands a batch only to the relay holding the collection's lease, taken without
+waiting for the length of one batch.
 """
 
 import logging
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 
+import redis
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from shared.events import Envelope
-from shared.messaging.doorbell import RedisDoorbell
+from shared.messaging.doorbell import RedisDoorbell, redis_client
 from shared.messaging.publishers import Outgoing, kind_of
 from shared.mongo import DocumentLocked, document_lock
 
@@ -93,16 +94,33 @@ class EmbeddedOutbox:
     @contextmanager
     def claim(self, limit: int):
         """The oldest pending messages while this relay holds the collection's lease (none otherwise)."""
-        with ExitStack() as held:
-            try:
-                held.enter_context(
-                    document_lock(f"relay:{self.collection.name}", ttl_seconds=LEASE_SECONDS, wait_seconds=0)
-                )
-            except DocumentLocked:
-                leased = False
-            else:
-                leased = True
+        with self._lease() as leased:
             yield self.pending(limit) if leased else []
+
+    @contextmanager
+    def _lease(self):
+        """The relays' turn on this collection: a Redis lock (two round trips of a fraction of a
+        millisecond, where a lock document costs two MongoDB writes per pass); while Redis is away, a lock
+        document instead. Either expires after LEASE_SECONDS if its holder dies mid-batch."""
+        name = f"relay:{self.collection.database.name}.{self.collection.name}"
+        try:
+            lock = redis_client().lock(name, timeout=LEASE_SECONDS, blocking=False)
+            acquired = lock.acquire()
+        except redis.RedisError:
+            with ExitStack() as held:
+                try:
+                    held.enter_context(document_lock(name, ttl_seconds=LEASE_SECONDS, wait_seconds=0))
+                except DocumentLocked:
+                    yield False
+                else:
+                    yield True
+            return
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                with suppress(redis.RedisError):  # expired, or Redis went away: it ends by itself
+                    lock.release()
 
     def pending(self, limit: int) -> list[Outgoing]:
         if time.monotonic() - self._last_full_scan >= self.full_scan_seconds:
@@ -148,17 +166,24 @@ class EmbeddedOutbox:
             # FerretDB 1.24 does not apply to embedded documents. The hint goes under the same lock, so a
             # writer's new messages (which need the lock) always find it there or put it back.
             with document_lock(self.lock_key(document_id)):
-                document = self.collection.find_one({"_id": document_id}, {OUTBOX_FIELD: 1})
+                projection = {OUTBOX_FIELD: 1, **dict.fromkeys(self.purge_filter or {}, 1)}
+                document = self.collection.find_one({"_id": document_id}, projection)
                 if document is None:
                     self.hints.delete_one({"_id": document_id})
                     continue
                 remaining = [e for e in document.get(OUTBOX_FIELD, []) if e["event_id"] not in event_ids]
-                self.collection.update_one(
-                    {"_id": document_id}, {"$set": {OUTBOX_FIELD: remaining, PENDING_FIELD: bool(remaining)}}
-                )
+                if not remaining and self._purged(document):
+                    # Matched here, under the lock, and deleted by _id alone: FerretDB reads the whole
+                    # collection for a filter on any other field (218 ms with 1,500 products).
+                    self.collection.delete_one({"_id": document_id})
+                else:
+                    self.collection.update_one(
+                        {"_id": document_id},
+                        {"$set": {OUTBOX_FIELD: remaining, PENDING_FIELD: bool(remaining)}},
+                    )
                 if not remaining:
                     self.hints.delete_one({"_id": document_id})
-                if not remaining and self.purge_filter:
-                    self.collection.delete_one(
-                        {"_id": document_id, PENDING_FIELD: False, **self.purge_filter}
-                    )
+
+    def _purged(self, document: dict) -> bool:
+        """Whether a drained document is one to remove (``purge_filter``'s fields all match)."""
+        return bool(self.purge_filter) and all(document.get(k) == v for k, v in self.purge_filter.items())
