@@ -22,6 +22,7 @@ import ceiling_celery
 import ceiling_http
 import ceiling_pgbench
 import cpu
+import idle
 import logins
 import low_stock
 import order_flow
@@ -50,7 +51,7 @@ def parse_args(argv):
     parser.add_argument("--only", default="", help="comma-separated measurement names")
     parser.add_argument("--out", type=Path, help="report folder (default .stack/bench/<time>)")
     args = parser.parse_args(argv)
-    known = set(plans.CEILINGS) | set(plans.SCENARIOS)
+    known = plans.everything()
     args.only = [name for name in args.only.split(",") if name]
     unknown = set(args.only) - known
     if unknown:
@@ -63,10 +64,11 @@ class Bench:
         self.args = args
         self.smoke = args.smoke
         self.stack = stack_info
-        self.selected = set(args.only) or set(plans.CEILINGS) | set(plans.SCENARIOS)
+        self.selected = set(args.only) or plans.everything()
         self.ceilings: dict = {}
         self.scenarios: dict = {}
         self.failures: dict[str, str] = {}
+        self.idle: dict | None = None
 
     async def guarded(self, name, coroutine):
         """Run one measurement; a failure is recorded and the run goes on with the next."""
@@ -230,6 +232,9 @@ async def run(args) -> int:
         if not health.ok:
             print(f"[bench] the gateway's /health answered {health.status}: is the stack up (make up)?")
             return 2
+        if plans.IDLE in bench.selected:  # first, while the stack is quiet
+            seconds = plans.IDLE_SECONDS["smoke" if args.smoke else "full"]
+            bench.idle = await bench.guarded(plans.IDLE, idle.idle_cost(seconds))
         fixtures = Fixtures(gateway)
         probes = bench.ceiling_probes(session)
         try:
@@ -261,6 +266,7 @@ async def run(args) -> int:
             "gateway_url": stack_info.gateway_url,
             "cpu_s_whole_run": cpu.spent(cpu_before, cpu.snapshot()),
         },
+        "idle": bench.idle,
         "ceilings": bench.ceilings,
         "scenarios": bench.scenarios,
         "failures": bench.failures,

@@ -61,6 +61,9 @@ MEASURES = {
 }  # fmt: skip
 
 CEILINGS = ("nginx_static", "nginx_drf", "pgbench_reserve", "celery_round_trip")
+# The stack at rest, measured first while nothing else runs (idle.py): seconds of quiet by mode.
+IDLE = "idle_cost"
+IDLE_SECONDS = {"full": 60.0, "smoke": 5.0}
 # In the order they run: the catalog flow makes the products the reads and orders use; login comes last
 # because it spends the address's login allowance for the next minute.
 SCENARIOS = (
@@ -73,6 +76,10 @@ SCENARIOS = (
     "low_stock",
     "login",
 )
+
+
+def everything() -> set[str]:
+    return {*CEILINGS, *SCENARIOS, IDLE}
 
 
 def measure(name: str, smoke: bool) -> Measure:

@@ -109,6 +109,17 @@ def _steps_tables(report: dict) -> list[str]:
     return lines
 
 
+def _idle_lines(idle: dict | None) -> list[str]:
+    if not idle:
+        return ["Not measured in this run."]
+    busiest = ", ".join(f"{kind} {value:,.1f}" for kind, value in list(idle["by_kind"].items())[:5])
+    return [
+        f"In {idle['seconds']:.0f} s without traffic the stack's processes used "
+        f"**{idle['stack_cpu_ms_per_s']:,.1f} CPU-ms per second** (1,000 = one core busy); the machine as "
+        f"a whole {idle['machine_cpu_ms_per_s']:,.1f}. Busiest: {busiest}.",
+    ]
+
+
 def write_markdown(report: dict, path: Path, notes: list[str]) -> None:
     meta = report["meta"]
     machine = meta["machine"]
@@ -126,6 +137,10 @@ def write_markdown(report: dict, path: Path, notes: list[str]) -> None:
         "least 90 % of it delivered; latencies are at that rate. The ratio divides it by its ceiling.",
         "",
         *_platform_table(report),
+        "",
+        "## At rest",
+        "",
+        *_idle_lines(report.get("idle")),
         "",
         "## Ceilings of this machine",
         "",

@@ -44,7 +44,12 @@ def report(smoke_run):
 
 def test_writes_the_markdown_the_json_and_the_plot(smoke_run):
     markdown = (smoke_run / "report.md").read_text()
-    for heading in ("## Platform, through the gateway", "## Ceilings of this machine", "## Order flow"):
+    for heading in (
+        "## Platform, through the gateway",
+        "## At rest",
+        "## Ceilings of this machine",
+        "## Order flow",
+    ):
         assert heading in markdown
     assert (smoke_run / "plot.png").read_bytes().startswith(b"\x89PNG")
 
@@ -56,6 +61,23 @@ def test_reports_the_machine_and_the_command(report):
     assert meta["machine"]["cores"] > 0
     assert meta["machine"]["memory_gib"] > 0
     assert report["failures"] == {}
+
+
+def test_measures_the_idle_cost_of_the_stack_by_process_kind(report):
+    idle = report["idle"]
+    assert idle["seconds"] >= 4
+    assert idle["stack_cpu_ms_per_s"] > 0
+    # Every kind of process of the stack is counted, relays and brokers included.
+    for kind in (
+        "order-relay",
+        "inventory-relay",
+        "product-relay",
+        "kafka",
+        "rabbitmq",
+        "ferretdb",
+        "postgres",
+    ):
+        assert kind in idle["by_kind"], kind
 
 
 def test_measures_every_ceiling(report):
