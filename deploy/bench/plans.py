@@ -1,8 +1,8 @@
 """What each measurement is called, its unit, the ladder of offered rates it climbs and when a step stops
 counting as sustained; in smoke mode every ladder is one short, light step.
 
-Bounds on p99: 500 ms for a plain request, more for flows that cross brokers and relays (whose pollers
-idle 0.2 s between looks), 2 s for a login (a password hash is a few hundred milliseconds of CPU by
+Bounds on p99: 500 ms for a plain request, more for flows that cross brokers, relays and several
+databases, 2 s for a login (a password hash is a few hundred milliseconds of CPU by
 design).
 """
 
