@@ -100,13 +100,19 @@ def buyer(gateway_url):
     return new_customer(gateway_url, "relays")
 
 
-def test_two_relays_per_service_send_everything_once(staff_account, buyer, tmp_path):
+@contextmanager
+def second_relays(run_dir):
+    """A second relay of every service for the block; yields where Kafka's topics ended when it began."""
     bootstrap = service_env("product")["KAFKA_BOOTSTRAP_SERVERS"]
     offsets = {topic: end_offsets(bootstrap, topic) for topic in TOPICS}
     with ExitStack() as relays:
         for service in SERVICES:
-            relays.enter_context(second_relay(service, tmp_path))
+            relays.enter_context(second_relay(service, run_dir))
+        yield offsets
 
+
+def test_two_relays_per_service_send_everything_once(staff_account, buyer, tmp_path):
+    with second_relays(tmp_path) as offsets:
         # when products are made and ordered while two relays of each service run
         products, orders = a_round(staff_account, buyer)
 
@@ -119,11 +125,7 @@ def test_two_relays_per_service_send_everything_once(staff_account, buyer, tmp_p
 
 
 def test_the_second_relay_carries_on_when_the_first_is_killed(staff_account, buyer, tmp_path):
-    bootstrap = service_env("product")["KAFKA_BOOTSTRAP_SERVERS"]
-    offsets = {topic: end_offsets(bootstrap, topic) for topic in TOPICS}
-    with ExitStack() as relays:
-        for service in SERVICES:
-            relays.enter_context(second_relay(service, tmp_path))
+    with second_relays(tmp_path) as offsets:
         # given the stack's own relays killed (-9), their second instances alone
         for service in SERVICES:
             stack("kill", f"{service}-relay")
