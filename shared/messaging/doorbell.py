@@ -48,7 +48,10 @@ class PostgresDoorbell:
         its transactions) and subscribe."""
         self.close()
         params = connection.get_connection_params()
-        listener = psycopg.connect(**params, autocommit=True)
+        # Keepalives: a connection that died silently (no FIN) is noticed within a minute, not hours.
+        listener = psycopg.connect(
+            **{**params, "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10}, autocommit=True
+        )
         listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
         self._listener = listener
 
@@ -109,19 +112,27 @@ class RedisDoorbell:
     def listen(self) -> None:
         self.close()
         # Its own client: a subscribed connection blocks in reads, which must outlast a wait.
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=None)
-        pubsub = client.pubsub(ignore_subscribe_messages=True)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=2, socket_keepalive=True, health_check_interval=30
+        )
+        pubsub = client.pubsub()
         pubsub.subscribe(self.channel)
+        # SUBSCRIBE is only sent; subscribed is when Redis confirms it (the relay looks after this).
+        confirmation = pubsub.get_message(timeout=2.0)
+        if not confirmation or confirmation.get("type") != "subscribe":
+            pubsub.close()
+            raise redis.ConnectionError(f"no confirmation of the subscription to {self.channel}")
         self._pubsub = pubsub
 
     def wait(self, seconds: float) -> bool:
         if self._pubsub is None:
             self.listen()
-        if self._pubsub.get_message(timeout=seconds) is None:
-            return False
-        while self._pubsub.get_message(timeout=0) is not None:
-            pass  # take what else is queued: one pass serves them all
-        return True
+        message = self._pubsub.get_message(timeout=seconds)
+        rung = _is_ring(message)
+        while message is not None:  # take what else is queued: one pass serves them all
+            message = self._pubsub.get_message(timeout=0)
+            rung = rung or _is_ring(message)
+        return rung
 
     def close(self) -> None:
         if self._pubsub is not None:
@@ -129,3 +140,8 @@ class RedisDoorbell:
                 self._pubsub.close()
             finally:
                 self._pubsub = None
+
+
+def _is_ring(message) -> bool:
+    """A published ring, not the answer to the client's own health-check PING."""
+    return message is not None and message.get("type") == "message"

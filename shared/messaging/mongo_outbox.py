@@ -24,13 +24,13 @@ waiting for the length of one batch.
 
 import logging
 import time
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager
+from functools import cache
 
-import redis
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from shared.events import Envelope
-from shared.messaging.doorbell import RedisDoorbell, redis_client
+from shared.messaging.doorbell import RedisDoorbell
 from shared.messaging.publishers import Outgoing, kind_of
 from shared.mongo import DocumentLocked, document_lock
 
@@ -59,7 +59,12 @@ def hints_of(collection):
 
 
 def doorbell_of(collection) -> RedisDoorbell:
-    return RedisDoorbell(f"outbox:{collection.database.name}.{collection.name}")
+    return _doorbell(f"outbox:{collection.database.name}.{collection.name}")
+
+
+@cache
+def _doorbell(channel: str) -> RedisDoorbell:
+    return RedisDoorbell(channel)  # one per channel: its failures are logged now and then, not per write
 
 
 def hint(collection, document_id: str) -> None:
@@ -93,41 +98,30 @@ class EmbeddedOutbox:
 
     @contextmanager
     def claim(self, limit: int):
-        """The oldest pending messages while this relay holds the collection's lease (none otherwise)."""
+        """The oldest pending messages while this relay holds the collection's lease (None otherwise)."""
         with self._lease() as leased:
-            yield self.pending(limit) if leased else []
+            yield self.pending(limit) if leased else None
 
     @contextmanager
     def _lease(self):
-        """The relays' turn on this collection: a Redis lock (two round trips of a fraction of a
-        millisecond, where a lock document costs two MongoDB writes per pass); while Redis is away, a lock
-        document instead. Either expires after LEASE_SECONDS if its holder dies mid-batch."""
+        """The relays' turn on this collection: a lock document (shared.mongo.document_lock), taken without
+        waiting. One mechanism only, so two relays can never each hold a lease of their own; it expires
+        after LEASE_SECONDS if its holder dies mid-batch."""
         name = f"relay:{self.collection.database.name}.{self.collection.name}"
-        try:
-            lock = redis_client().lock(name, timeout=LEASE_SECONDS, blocking=False)
-            acquired = lock.acquire()
-        except redis.RedisError:
-            with ExitStack() as held:
-                try:
-                    held.enter_context(document_lock(name, ttl_seconds=LEASE_SECONDS, wait_seconds=0))
-                except DocumentLocked:
-                    yield False
-                else:
-                    yield True
-            return
-        try:
-            yield acquired
-        finally:
-            if acquired:
-                with suppress(redis.RedisError):  # expired, or Redis went away: it ends by itself
-                    lock.release()
+        with ExitStack() as held:
+            try:
+                held.enter_context(document_lock(name, ttl_seconds=LEASE_SECONDS, wait_seconds=0))
+            except DocumentLocked:
+                yield False
+            else:
+                yield True
 
     def pending(self, limit: int) -> list[Outgoing]:
         if time.monotonic() - self._last_full_scan >= self.full_scan_seconds:
-            self._last_full_scan = time.monotonic()
             documents = list(
                 self.collection.find({PENDING_FIELD: True}, {OUTBOX_FIELD: 1}).sort("_id", 1).limit(limit)
             )
+            self._last_full_scan = time.monotonic()  # after it worked: a failed scan is tried again
         else:
             documents = self._hinted(limit)
         messages = []
@@ -153,8 +147,13 @@ class EmbeddedOutbox:
                 documents.append(document)
             else:  # delivered by a full scan meanwhile, or the document is gone
                 spent.append(hinted["_id"])
-        if spent:
-            self.hints.delete_many({"_id": {"$in": spent}})
+        for document_id in spent:
+            # Under the document's lock and after a second look: a writer that just added messages found
+            # this hint in place (and so did not write its own), which must then stay.
+            with document_lock(self.lock_key(document_id)):
+                document = self.collection.find_one({"_id": document_id}, {OUTBOX_FIELD: 1})
+                if not (document and document.get(OUTBOX_FIELD)):
+                    self.hints.delete_one({"_id": document_id})
         return documents
 
     def delivered(self, messages: list[Outgoing]) -> None:

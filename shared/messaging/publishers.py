@@ -28,6 +28,9 @@ from shared.messaging.relay import PartlyPublished
 
 KAFKA, CELERY, REDIS = "kafka", "celery", "redis"
 STREAM_MAXLEN = 100_000  # about: XADD trims approximately
+# How long a publish waits for RabbitMQ's confirmation (without it, a broker in a memory or disk alarm
+# holds the relay, and its lease, for ever).
+CONFIRM_TIMEOUT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class CeleryPublisher:
                     queue=message.destination,
                     task_id=message.event_id,
                     connection=connection,
+                    confirm_timeout=CONFIRM_TIMEOUT_SECONDS,
                 )
         except Exception:
             self.close()  # the next batch starts on a new connection
@@ -80,12 +84,11 @@ class CeleryPublisher:
 
     def _connected(self):
         if self._connection is None:
-            connection = self.app.connection_for_write(self.broker_url)
-            channel = connection.default_channel
+            self._connection = self.app.connection_for_write(self.broker_url)
+            channel = self._connection.default_channel  # a failure here is closed by __call__
             for name in SAGA_QUEUES:
                 saga_queue(name).bind(channel).declare()
                 dead_letter_queue(name).bind(channel).declare()
-            self._connection = connection
         return self._connection
 
     def close(self) -> None:
@@ -118,6 +121,12 @@ class Publisher:
 
     def __init__(self, publishers: Mapping[str, Callable]):
         self.publishers = dict(publishers)
+
+    def close(self) -> None:
+        """Close the brokers' connections that are kept between batches."""
+        for publisher in self.publishers.values():
+            if hasattr(publisher, "close"):
+                publisher.close()
 
     def __call__(self, messages) -> None:
         by_kind: dict[str, list] = {}

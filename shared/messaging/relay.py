@@ -18,12 +18,13 @@
   could overtake itself. A standby takes over within a ring of its predecessor's end (or the lock's
   expiry after a kill), so running two costs nothing and loses nothing.
 
-A store has ``claim(limit)``, a context manager that yields the oldest pending messages (or none when the
+A store has ``claim(limit)``, a context manager that yields the oldest pending messages (None when the
 lease is elsewhere), and ``delivered(messages)``, called inside the claim. A publisher is a callable that
 returns once every message is confirmed and raises otherwise.
 """
 
 import logging
+import time
 
 from shared.messaging.loop import ServiceLoop
 
@@ -51,6 +52,7 @@ class Relay(ServiceLoop):
         batch_size: int = 100,
         sweep_seconds: float = 5.0,
         fallback_poll_seconds: float = 0.5,
+        lease_retry_seconds: float = 0.5,
         **options,
     ):
         super().__init__(**options)
@@ -60,12 +62,16 @@ class Relay(ServiceLoop):
         self.batch_size = batch_size
         self.sweep_seconds = sweep_seconds
         self.fallback_poll_seconds = fallback_poll_seconds
+        self.lease_retry_seconds = lease_retry_seconds
+        self._lease_elsewhere = False
         self._listening = False
+        self._next_listen = 0.0
 
     def run_once(self) -> int:
         """Publish one batch; return how many messages left the store."""
         error = None
         with self.store.claim(self.batch_size) as messages:
+            self._lease_elsewhere = messages is None
             if not messages:
                 return 0
             try:
@@ -88,8 +94,9 @@ class Relay(ServiceLoop):
         self._sleep()
 
     def _listen(self) -> None:
-        if self.doorbell is None or self._listening:
+        if self.doorbell is None or self._listening or time.monotonic() < self._next_listen:
             return
+        self._next_listen = time.monotonic() + self.sweep_seconds  # while it fails: try at sweep pace
         try:
             self.doorbell.listen()
             self._listening = True
@@ -101,9 +108,12 @@ class Relay(ServiceLoop):
         if not self._listening:
             self.stopping.wait(self.fallback_poll_seconds)
             return
+        # While another relay holds the lease, look again soon: if it stops after its batch, what was
+        # rung meanwhile is this one's to send.
+        until = self.lease_retry_seconds if self._lease_elsewhere else self.sweep_seconds
         waited = 0.0
-        while waited < self.sweep_seconds and not self.stopping.is_set():
-            chunk = min(1.0, self.sweep_seconds - waited)
+        while waited < until and not self.stopping.is_set():
+            chunk = min(1.0, until - waited)
             try:
                 if self.doorbell.wait(chunk):
                     return
@@ -118,10 +128,13 @@ class Relay(ServiceLoop):
     def failed(self, exc: Exception) -> None:
         # A database restart also drops the LISTEN connection; listen again after the pause.
         self._listening = False
+        self._next_listen = 0.0
         self._close_doorbell()
 
     def closed(self) -> None:
         self._close_doorbell()
+        if hasattr(self.publish, "close"):
+            self.publish.close()
 
     def _close_doorbell(self) -> None:
         if self.doorbell is not None:
