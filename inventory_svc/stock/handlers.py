@@ -2,13 +2,13 @@
 transaction with its deduplication record, so a redelivered message changes nothing.
 
 Each runs under the message's correlation id, so what it logs and sends (stock.messages) carries it: the
-product events' handler sets it here, the saga's Celery tasks adopt it before they start (shared.celery)."""
+Kafka loop sets it around each message (shared.messaging.loop.handling), the saga's Celery tasks adopt it
+before they start (shared.celery)."""
 
 from contextlib import suppress
 
 from django.db import transaction
 
-from shared.correlation import reset_request_id, set_request_id
 from shared.events import Envelope, names
 from stock import services
 from stock.errors import ItemExists
@@ -21,15 +21,11 @@ def handle_product_event(envelope: Envelope) -> bool:
     handler = _PRODUCT_HANDLERS.get(envelope.event_type)
     if handler is None:
         return False
-    token = set_request_id(envelope.correlation_id)
-    try:
-        with transaction.atomic():
-            if not services.first_delivery(envelope.event_id, envelope.event_type):
-                return False
-            handler(envelope)
-            return True
-    finally:
-        reset_request_id(token)
+    with transaction.atomic():
+        if not services.first_delivery(envelope.event_id, envelope.event_type):
+            return False
+        handler(envelope)
+        return True
 
 
 def _product_created(envelope):

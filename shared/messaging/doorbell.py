@@ -79,8 +79,8 @@ _clients_lock = threading.Lock()
 _RING_FAILURE_LOG_SECONDS = 10.0
 
 
-def redis_client() -> redis.Redis:
-    """The process's client for rings and leases (one per process: a pool is not shared across a fork).
+def _redis_client() -> redis.Redis:
+    """The process's client for rings (one per process: a pool is not shared across a fork).
     Short timeouts: a ring is on a writer's request path, and a lost one only waits for the sweep."""
     pid = os.getpid()
     with _clients_lock:
@@ -102,7 +102,7 @@ class RedisDoorbell:
 
     def ring(self) -> None:
         try:
-            redis_client().publish(self.channel, b"")
+            _redis_client().publish(self.channel, b"")
         except redis.RedisError as exc:
             # The write stands and the relay's sweep finds it; say so now and then, not on every write.
             if time.monotonic() - self._last_failure_logged >= _RING_FAILURE_LOG_SECONDS:
