@@ -3,7 +3,6 @@
 Stock levels and reservations on PostgreSQL, fed by Kafka, driven by the saga.
 """
 
-from shared.events import names
 from shared.settings.base import *  # noqa: F403
 from shared.settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS, env, service_scope
 
@@ -17,13 +16,6 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Stock levels and reservations on PostgreSQL, fed by Kafka, driven by the saga.",
 }
 HEALTH_CHECKS = ["database", "redis", "rabbitmq", "kafka"]
-
-# Where messages go; overridable so tests use their own topics and streams.
-PRODUCT_EVENTS_TOPIC = env.str("PRODUCT_EVENTS_TOPIC", names.PRODUCT_EVENTS_TOPIC)
-INVENTORY_EVENTS_TOPIC = env.str("INVENTORY_EVENTS_TOPIC", names.INVENTORY_EVENTS_TOPIC)
-INVENTORY_CONSUMER_GROUP = env.str("INVENTORY_CONSUMER_GROUP", names.INVENTORY_CONSUMER_GROUP)
-LOW_STOCK_CHANNEL = env.str("LOW_STOCK_CHANNEL", names.LOW_STOCK_CHANNEL)
-LOW_STOCK_STREAM = env.str("LOW_STOCK_STREAM", names.LOW_STOCK_STREAM)
 
 # The catalog's admin page of a product, linked from an item's page ({product_id} is filled in); a path
 # of the gateway's host by default, like the console's other links.

@@ -5,8 +5,6 @@ The offset is committed only after the database commit of the message's effect, 
 the message, and the event id recorded in the same transaction makes the replay harmless.
 """
 
-from django.conf import settings
-
 from shared.events import names
 from shared.messaging.kafka_consumer import EventConsumer
 from stock.handlers import handle_product_event
@@ -19,12 +17,12 @@ PRODUCT_EVENT_HANDLERS = {
 
 
 class ProductEventsConsumer(EventConsumer):
-    """PRODUCT_EVENTS_TOPIC in INVENTORY_CONSUMER_GROUP unless told otherwise (tests)."""
+    """PRODUCT_EVENTS_TOPIC in INVENTORY_CONSUMER_GROUP."""
 
-    def __init__(self, *, topic: str | None = None, group_id: str | None = None, **options):
+    def __init__(self, **options):
         super().__init__(
-            topic=topic or settings.PRODUCT_EVENTS_TOPIC,
-            group_id=group_id or settings.INVENTORY_CONSUMER_GROUP,
+            topic=names.PRODUCT_EVENTS_TOPIC,
+            group_id=names.INVENTORY_CONSUMER_GROUP,
             handlers=PRODUCT_EVENT_HANDLERS,
             **options,
         )

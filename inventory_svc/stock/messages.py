@@ -6,8 +6,6 @@ The envelope's ``correlation_id`` is the request id of the work in progress (sha
 HTTP request's, or the one a consumer or a Celery task adopted from the message it handles.
 """
 
-from django.conf import settings
-
 from shared.events import make_envelope, names
 from shared.messaging.pg_outbox.api import enqueue_kafka, enqueue_redis, enqueue_task
 
@@ -20,9 +18,7 @@ STOCK_RELEASED = "the order's stock was released"
 
 def _event(event_type: str, data: dict, *, key: str) -> None:
     """An ``inventory.*`` event on Kafka: keyed by product id, or by order id for an order's lines."""
-    enqueue_kafka(
-        make_envelope(event_type, data, source=SOURCE), topic=settings.INVENTORY_EVENTS_TOPIC, key=key
-    )
+    enqueue_kafka(make_envelope(event_type, data, source=SOURCE), topic=names.INVENTORY_EVENTS_TOPIC, key=key)
 
 
 def _answer(task: str, queue: str, data: dict) -> None:
@@ -60,7 +56,7 @@ def inventory_low_stock(item) -> None:
         "reorder_threshold": item.reorder_threshold,
     }
     envelope = make_envelope(names.INVENTORY_LOW_STOCK, data, source=SOURCE)
-    enqueue_redis(envelope, channel=settings.LOW_STOCK_CHANNEL, stream=settings.LOW_STOCK_STREAM)
+    enqueue_redis(envelope, channel=names.LOW_STOCK_CHANNEL, stream=names.LOW_STOCK_STREAM)
     _event(names.INVENTORY_LOW_STOCK, data, key=item.product_id)
 
 

@@ -5,7 +5,6 @@ Low-stock email and live staff alerts, and the customer's "order shipped" email,
 
 import socket
 
-from shared.events import names
 from shared.settings.base import *  # noqa: F403
 from shared.settings.base import INSTALLED_APPS, REDIS_URL, SPECTACULAR_SETTINGS, env, service_scope
 
@@ -46,13 +45,6 @@ NOTIFICATION_SEND_BUDGET_MS = env.int("NOTIFICATION_SEND_BUDGET_MS", 10_000)
 # The low-stock stream listener (manage.py listen_low_stock). The consumer name is stable across
 # restarts on one host, so a restarted listener finds the entries it had read but not acknowledged;
 # entries left by a consumer that never comes back are claimed after LOW_STOCK_CLAIM_IDLE_MS.
-LOW_STOCK_STREAM = env.str("LOW_STOCK_STREAM", names.LOW_STOCK_STREAM)
-LOW_STOCK_GROUP = env.str("LOW_STOCK_GROUP", names.LOW_STOCK_GROUP)
 LOW_STOCK_CONSUMER = env.str("LOW_STOCK_CONSUMER", socket.gethostname())
 LOW_STOCK_BLOCK_MS = env.int("LOW_STOCK_BLOCK_MS", 2000)
 LOW_STOCK_CLAIM_IDLE_MS = env.int("LOW_STOCK_CLAIM_IDLE_MS", 60_000)
-
-# The order-events consumer (manage.py consume_order_events): the topic and the consumer group whose
-# committed offsets say how far the shipped emails have gone.
-ORDER_EVENTS_TOPIC = env.str("ORDER_EVENTS_TOPIC", names.ORDER_EVENTS_TOPIC)
-NOTIFICATION_ORDER_GROUP = env.str("NOTIFICATION_ORDER_GROUP", names.NOTIFICATION_ORDER_GROUP)

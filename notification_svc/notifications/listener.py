@@ -6,11 +6,12 @@ import redis
 from django.conf import settings
 
 from notifications.handlers import LOW_STOCK_STREAM_HANDLERS
+from shared.events import names
 from shared.messaging.redis_listener import StreamListener
 
 
 def build_listener(**options) -> StreamListener:
-    """The listener of settings.LOW_STOCK_STREAM with this service's handlers."""
+    """The listener of LOW_STOCK_STREAM, in LOW_STOCK_GROUP, with this service's handlers."""
     client = redis.Redis.from_url(
         settings.REDIS_URL,
         socket_connect_timeout=2,
@@ -19,8 +20,8 @@ def build_listener(**options) -> StreamListener:
     )
     return StreamListener(
         client,
-        stream=settings.LOW_STOCK_STREAM,
-        group=settings.LOW_STOCK_GROUP,
+        stream=names.LOW_STOCK_STREAM,
+        group=names.LOW_STOCK_GROUP,
         consumer=settings.LOW_STOCK_CONSUMER,
         handlers=LOW_STOCK_STREAM_HANDLERS,
         block_ms=settings.LOW_STOCK_BLOCK_MS,

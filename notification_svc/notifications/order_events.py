@@ -6,19 +6,18 @@ re-reads the event, and the row's uniqueness on (event id, recipient) makes the 
 Events of other statuses are read and committed, nothing more.
 """
 
-from django.conf import settings
-
 from notifications.handlers import ORDER_EVENTS_HANDLERS
+from shared.events import names
 from shared.messaging.kafka_consumer import EventConsumer
 
 
 class OrderEventsConsumer(EventConsumer):
-    """ORDER_EVENTS_TOPIC in NOTIFICATION_ORDER_GROUP unless told otherwise (tests)."""
+    """ORDER_EVENTS_TOPIC in NOTIFICATION_ORDER_GROUP (another group for a replay in tests)."""
 
-    def __init__(self, *, topic: str | None = None, group_id: str | None = None, **options):
+    def __init__(self, *, group_id: str = names.NOTIFICATION_ORDER_GROUP, **options):
         super().__init__(
-            topic=topic or settings.ORDER_EVENTS_TOPIC,
-            group_id=group_id or settings.NOTIFICATION_ORDER_GROUP,
+            topic=names.ORDER_EVENTS_TOPIC,
+            group_id=group_id,
             handlers=ORDER_EVENTS_HANDLERS,
             **options,
         )

@@ -3,7 +3,6 @@
 Orders on MongoDB, the stock saga over RabbitMQ, status events on Kafka.
 """
 
-from shared.events import names
 from shared.settings.base import *  # noqa: F403
 from shared.settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS, env, service_scope
 
@@ -42,7 +41,5 @@ ORDER_REDRIVE_INTERVAL_SECONDS = env.int("ORDER_REDRIVE_INTERVAL_SECONDS", 30)
 # ORDER_PAYMENT_SWEEP_SECONDS) cancels it and releases the stock.
 ORDER_PAYMENT_WINDOW_MINUTES = env.int("ORDER_PAYMENT_WINDOW_MINUTES", 30)
 ORDER_PAYMENT_SWEEP_SECONDS = env.int("ORDER_PAYMENT_SWEEP_SECONDS", 60)
-# Where the order.status_changed events go; overridable so tests use a topic of their own.
-ORDER_EVENTS_TOPIC = env.str("ORDER_EVENTS_TOPIC", names.ORDER_EVENTS_TOPIC)
 # Where beat keeps its schedule state (a file in the state directory, not in the source tree).
 CELERY_BEAT_SCHEDULE_FILENAME = env.str("CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule")

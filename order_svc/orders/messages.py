@@ -14,8 +14,6 @@ The envelope's ``correlation_id`` is the request id of the work in progress (sha
 HTTP request's, or the one a Celery task adopted from the message it handles.
 """
 
-from django.conf import settings
-
 from shared.events import make_envelope, names
 from shared.messaging.mongo_outbox import outbox_entry
 
@@ -67,4 +65,4 @@ def status_event(order: dict, *, status: str, previous: str | None = None, reaso
     optional = {"previous_status": previous, "reason": reason, "customer_email": order.get("customer_email")}
     data.update({name: value for name, value in optional.items() if value})
     envelope = make_envelope(names.ORDER_STATUS_CHANGED, data, source=SOURCE)
-    return outbox_entry(envelope, topic=settings.ORDER_EVENTS_TOPIC, key=order["id"])
+    return outbox_entry(envelope, topic=names.ORDER_EVENTS_TOPIC, key=order["id"])

@@ -3,7 +3,6 @@
 Product catalog on MongoDB; publishes product events to Kafka.
 """
 
-from shared.events.names import PRODUCT_EVENTS_TOPIC as DEFAULT_PRODUCT_EVENTS_TOPIC
 from shared.settings.base import *  # noqa: F403
 from shared.settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS, env, service_scope
 
@@ -23,4 +22,3 @@ HEALTH_CHECKS = ["database", "mongo", "redis", "kafka"]
 
 MONGO_URL = env.str("MONGO_URL")
 MONGO_DB = env.str("MONGO_DB", "product")
-PRODUCT_EVENTS_TOPIC = env.str("PRODUCT_EVENTS_TOPIC", DEFAULT_PRODUCT_EVENTS_TOPIC)

@@ -2,9 +2,13 @@
 entry of the product's embedded outbox (shared.messaging.mongo_outbox), written in the same document
 write as the change; the relay (products.relay) publishes it afterwards."""
 
-from django.conf import settings
-
-from shared.events import PRODUCT_CREATED, PRODUCT_DELETED, PRODUCT_UPDATED, make_envelope
+from shared.events import (
+    PRODUCT_CREATED,
+    PRODUCT_DELETED,
+    PRODUCT_EVENTS_TOPIC,
+    PRODUCT_UPDATED,
+    make_envelope,
+)
 from shared.messaging.mongo_outbox import outbox_entry
 
 SOURCE = "product_svc"
@@ -16,7 +20,7 @@ ANNOUNCED_FIELDS = ("sku", "name", "description", "category", "price", "currency
 
 def _event(event_type: str, product_id: str, data: dict) -> dict:
     envelope = make_envelope(event_type, {"product_id": product_id, **data}, source=SOURCE)
-    return outbox_entry(envelope, topic=settings.PRODUCT_EVENTS_TOPIC, key=product_id)
+    return outbox_entry(envelope, topic=PRODUCT_EVENTS_TOPIC, key=product_id)
 
 
 def product_created(product: dict) -> dict:

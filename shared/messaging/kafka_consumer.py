@@ -47,6 +47,7 @@ from collections.abc import Callable, Mapping
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, TopicPartition
 
 from shared.events import Envelope, InvalidEnvelope, parse_envelope
+from shared.events.scope import scoped
 from shared.messaging.kafka import make_consumer
 from shared.messaging.loop import ServiceLoop, fresh_connections, handling
 
@@ -71,10 +72,10 @@ def static_instance_id(process_name: str | None = None, host: str | None = None)
 
 
 class EventConsumer(ServiceLoop):
-    """Consume ``topic`` as ``group_id``, each envelope handed to ``handlers[event_type]`` (the contract
-    is the module's; signals, heartbeat and backoff are shared.messaging.loop's). ``consumer_config`` adds
-    to or overrides the librdkafka settings; ``instance_id`` makes a static member of another id than
-    ``static_instance_id()``'s."""
+    """Consume ``topic`` as ``group_id`` (both in the current ``shared.events.scope``), each envelope
+    handed to ``handlers[event_type]`` (the contract is the module's; signals, heartbeat and backoff
+    are shared.messaging.loop's). ``consumer_config`` adds to or overrides the librdkafka settings;
+    ``instance_id`` makes a static member of another id than ``static_instance_id()``'s."""
 
     name = "kafka consumer"
 
@@ -91,8 +92,8 @@ class EventConsumer(ServiceLoop):
         instance_id: str | None = None,
     ):
         super().__init__(max_backoff_seconds=max_backoff_seconds, heartbeat_file=heartbeat_file)
-        self.topic = topic
-        self.group_id = group_id
+        self.topic = scoped(topic)
+        self.group_id = scoped(group_id)
         self.handlers = dict(handlers)
         self.poll_seconds = poll_seconds
         self.consumer_config = {

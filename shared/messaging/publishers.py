@@ -14,6 +14,7 @@ redis      ``channel@stream``     (none)                       a PUBLISH and an 
 =========  =====================  ===========================  ==================================
 
 A publisher is a callable that returns once its broker confirmed every message and raises otherwise.
+Kafka and Redis names go through ``shared.events.scope.scoped`` on the way out (tests' isolation).
 """
 
 import json
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 from shared.celery import dead_letter_queue, saga_queue
 from shared.events.names import SAGA_QUEUES
+from shared.events.scope import scoped
 from shared.messaging.kafka import publish_confirmed
 from shared.messaging.redis_streams import ENVELOPE_FIELD
 from shared.messaging.relay import PartlyPublished
@@ -51,7 +53,7 @@ def kind_of(destination: str) -> str:
 
 
 def kafka_publisher(messages) -> None:
-    publish_confirmed([(m.destination, m.key.encode(), m.value.encode()) for m in messages])
+    publish_confirmed([(scoped(m.destination), m.key.encode(), m.value.encode()) for m in messages])
 
 
 class CeleryPublisher:
@@ -109,8 +111,8 @@ class RedisPublisher:
         for message in messages:
             channel, stream = message.destination.split("@", 1)
             pipe = self.client.pipeline(transaction=True)
-            pipe.publish(channel, message.value)
-            pipe.xadd(stream, {ENVELOPE_FIELD: message.value}, maxlen=STREAM_MAXLEN, approximate=True)
+            pipe.publish(scoped(channel), message.value)
+            pipe.xadd(scoped(stream), {ENVELOPE_FIELD: message.value}, maxlen=STREAM_MAXLEN, approximate=True)
             pipe.execute()
 
 

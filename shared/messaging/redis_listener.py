@@ -22,6 +22,7 @@ import time
 import redis
 
 from shared.events import InvalidEnvelope
+from shared.events.scope import scoped
 from shared.messaging.loop import ServiceLoop, fresh_connections, handling
 from shared.messaging.redis_streams import parse_stream_entry
 
@@ -47,8 +48,8 @@ class StreamListener(ServiceLoop):
     ):
         super().__init__(max_backoff_seconds=max_backoff_seconds, heartbeat_file=heartbeat_file)
         self.client = client
-        self.stream = stream
-        self.group = group
+        self.stream = scoped(stream)  # the names are shared.events.names', in the tests' scope
+        self.group = scoped(group)
         self.consumer = consumer
         self.handlers = handlers
         self.batch_size = batch_size

@@ -1,29 +1,39 @@
-"""Kafka helpers for tests: a throwaway topic, and reading everything on it with a fresh group."""
+"""Kafka helpers for tests: the topics of a test scope, and reading everything on one with a fresh
+group."""
 
 import json
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from confluent_kafka import Consumer, KafkaError, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
+from shared.events.scope import scoped
 
-def create_topic(bootstrap: str, prefix: str = "test", partitions: int = 3) -> str:
-    name = f"{prefix}.{uuid.uuid4().hex[:12]}"
+
+@contextmanager
+def scoped_topics(bootstrap: str, *names: str, partitions: int = 3) -> Iterator[list[str]]:
+    """Create the topics ``names`` (shared.events.names' constants) in the current scope
+    (shared.events.scope), yield their scoped names, and delete them afterwards."""
+    topics = [scoped(name) for name in names]
     admin = AdminClient({"bootstrap.servers": bootstrap})
-    admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1)])[name].result(30)
-    return name
-
-
-def delete_topic(bootstrap: str, name: str) -> None:
-    admin = AdminClient({"bootstrap.servers": bootstrap})
-    admin.delete_topics([name])[name].result(30)
+    new = [NewTopic(topic, num_partitions=partitions, replication_factor=1) for topic in topics]
+    for future in admin.create_topics(new).values():
+        future.result(30)
+    try:
+        yield topics
+    finally:
+        for future in admin.delete_topics(topics).values():
+            future.result(30)
 
 
 def read_all(
     bootstrap: str, topic: str, *, expect: int | None = None, timeout: float = 20.0, quiet: float = 1.5
 ):
-    """Every message on ``topic`` as ``(key, envelope dict)``, read by a new consumer group.
+    """Every message on ``topic`` (a name of shared.events.names, in the current scope) as ``(key,
+    envelope dict)``, read by a new consumer group.
 
     Stops once ``expect`` messages arrived and nothing more came for ``quiet`` seconds (so extra
     duplicates would be seen), or at ``timeout``.
@@ -36,7 +46,7 @@ def read_all(
             "enable.auto.commit": False,
         }
     )
-    consumer.subscribe([topic])
+    consumer.subscribe([scoped(topic)])
     received = []
     deadline = time.monotonic() + timeout
     last = time.monotonic()
@@ -57,7 +67,8 @@ def read_all(
 
 def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
     """``{partition: offset}`` of the next message ``topic`` will get: read from here, a test sees only
-    what was produced after this moment."""
+    what was produced after this moment. Every topic here is scoped like read_all's."""
+    topic = scoped(topic)
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"test-{uuid.uuid4().hex[:8]}"})
     try:
         partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
@@ -79,7 +90,7 @@ def read_since(bootstrap: str, topic: str, offsets: dict[int, int], *, timeout: 
             "enable.partition.eof": True,
         }
     )
-    consumer.assign([TopicPartition(topic, p, offset) for p, offset in offsets.items()])
+    consumer.assign([TopicPartition(scoped(topic), p, offset) for p, offset in offsets.items()])
     received, at_end = [], set()
     deadline = time.monotonic() + timeout
     try:

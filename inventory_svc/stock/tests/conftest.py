@@ -12,6 +12,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from shared.events import make_envelope, names
+from shared.events.scope import isolated
 from shared.testing import jwt
 from shared.testing.fixtures import (  # noqa: F401  (fixtures)
     api,
@@ -21,7 +22,7 @@ from shared.testing.fixtures import (  # noqa: F401  (fixtures)
     staff_api,
     staff_browser,
 )
-from shared.testing.kafka import create_topic, delete_topic
+from shared.testing.kafka import scoped_topics
 from shared.testing.rabbitmq import create_vhost, delete_vhost, queue_depth
 from shared.testing.waiting import wait_until
 from stock import services
@@ -36,20 +37,11 @@ WORKER_QUEUES = (
 )
 
 
-@pytest.fixture(scope="session")
-def inventory_events_topic():
-    topic = create_topic(django_settings.KAFKA_BOOTSTRAP_SERVERS, prefix="test.inventory.events")
-    yield topic
-    delete_topic(django_settings.KAFKA_BOOTSTRAP_SERVERS, topic)
-
-
-@pytest.fixture(autouse=True)
-def _private_destinations(settings, inventory_events_topic):
-    """Messages of a test go to names no running process reads."""
-    suffix = uuid.uuid4().hex[:8]
-    settings.INVENTORY_EVENTS_TOPIC = inventory_events_topic
-    settings.LOW_STOCK_CHANNEL = f"test:low-stock:{suffix}"
-    settings.LOW_STOCK_STREAM = f"test:low-stock:stream:{suffix}"
+@pytest.fixture(scope="session", autouse=True)
+def _messaging_scope():
+    """Messages of the tests go to names no running process reads (shared.events.scope)."""
+    with isolated(), scoped_topics(django_settings.KAFKA_BOOTSTRAP_SERVERS, names.INVENTORY_EVENTS_TOPIC):
+        yield
 
 
 @pytest.fixture
@@ -97,9 +89,6 @@ def worker(broker, settings):
         **os.environ,
         "CELERY_BROKER_URL": broker,
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "INVENTORY_EVENTS_TOPIC": settings.INVENTORY_EVENTS_TOPIC,
-        "LOW_STOCK_STREAM": settings.LOW_STOCK_STREAM,
-        "LOW_STOCK_CHANNEL": settings.LOW_STOCK_CHANNEL,
     }
     processes = []
 

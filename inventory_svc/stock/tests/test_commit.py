@@ -93,7 +93,7 @@ def test_the_committed_event_reaches_kafka_once_however_often_the_commit_comes(m
     while relay.run_once():
         pass
 
-    received = read_all(settings.KAFKA_BOOTSTRAP_SERVERS, settings.INVENTORY_EVENTS_TOPIC, expect=1)
+    received = read_all(settings.KAFKA_BOOTSTRAP_SERVERS, names.INVENTORY_EVENTS_TOPIC, expect=1)
     committed = [
         (key, envelope["data"])
         for key, envelope in received

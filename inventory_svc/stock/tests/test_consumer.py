@@ -4,9 +4,16 @@ import pytest
 from confluent_kafka import Producer
 from django.conf import settings
 
-from shared.events import PRODUCT_CREATED, PRODUCT_DELETED, PRODUCT_UPDATED, make_envelope
+from shared.events import (
+    PRODUCT_CREATED,
+    PRODUCT_DELETED,
+    PRODUCT_EVENTS_TOPIC,
+    PRODUCT_UPDATED,
+    make_envelope,
+)
+from shared.events.scope import isolated, scoped
 from shared.messaging.kafka import make_consumer
-from shared.testing.kafka import create_topic, delete_topic
+from shared.testing.kafka import scoped_topics
 from stock.consumer import ProductEventsConsumer
 from stock.models import Item, Movement, ProcessedEvent
 
@@ -14,11 +21,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def topic(settings):
-    name = create_topic(settings.KAFKA_BOOTSTRAP_SERVERS, prefix="test.product.events")
-    settings.PRODUCT_EVENTS_TOPIC = name
-    yield name
-    delete_topic(settings.KAFKA_BOOTSTRAP_SERVERS, name)
+def topic():
+    """product.events of this test's own (shared.events.scope), by its name on the broker."""
+    with isolated(), scoped_topics(settings.KAFKA_BOOTSTRAP_SERVERS, PRODUCT_EVENTS_TOPIC) as (name,):
+        yield name
 
 
 def _publish(topic, *envelopes):
@@ -44,8 +50,8 @@ def _consume(topic, group, expected, timeout=20.0):
     """Run the real consumer logic until ``expected`` messages were handled."""
     import time
 
-    worker = ProductEventsConsumer(topic=topic, group_id=group)
-    consumer = make_consumer(group)
+    worker = ProductEventsConsumer()  # its handlers; the client is the test's, in a group per call
+    consumer = make_consumer(scoped(group))
     consumer.subscribe([topic])
     handled = 0
     deadline = time.monotonic() + timeout

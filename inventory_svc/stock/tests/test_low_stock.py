@@ -7,6 +7,7 @@ import redis
 from django.conf import settings
 
 from shared.events import names
+from shared.events.scope import scoped
 from shared.messaging.pg_outbox.models import OutboxMessage
 from stock import services
 from stock.relay import build_relay
@@ -61,8 +62,10 @@ def test_an_adjustment_can_cross_too(make_item, staff_api):
 
 def test_the_relay_publishes_the_alert_once_on_the_channel_and_the_stream(make_item):
     client = redis.Redis.from_url(settings.REDIS_URL)
+    stream = scoped(names.LOW_STOCK_STREAM)
+    client.delete(stream)  # no earlier test's alert
     subscriber = client.pubsub(ignore_subscribe_messages=True)
-    subscriber.subscribe(settings.LOW_STOCK_CHANNEL)
+    subscriber.subscribe(scoped(names.LOW_STOCK_CHANNEL))
     subscriber.get_message(timeout=1)
     item = make_item(quantity=10, reorder_threshold=5)
     services.stock_reserve(order_id="x", items=_line(item, 6))
@@ -70,11 +73,11 @@ def test_the_relay_publishes_the_alert_once_on_the_channel_and_the_stream(make_i
         relay = build_relay()
         while relay.run_once():
             pass
-        entries = client.xrange(settings.LOW_STOCK_STREAM)
+        entries = client.xrange(stream)
         published = subscriber.get_message(timeout=5)
     finally:
         subscriber.close()
-        client.delete(settings.LOW_STOCK_STREAM)
+        client.delete(stream)
 
     assert len(entries) == 1
     envelope = json.loads(entries[0][1][b"envelope"])

@@ -54,7 +54,7 @@ def test_a_successful_reserve_holds_stock_records_history_and_replies(make_item,
     sent = sorted((m.kind, m.destination) for m in OutboxMessage.objects.all())
     assert sent == [
         ("celery", names.INVENTORY_RESERVED_QUEUE),
-        ("kafka", settings.INVENTORY_EVENTS_TOPIC),
+        ("kafka", names.INVENTORY_EVENTS_TOPIC),
     ]
 
 

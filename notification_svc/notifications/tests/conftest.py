@@ -13,23 +13,21 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from notifications.tests import mailpit
+from shared.events import names
+from shared.events.scope import isolated, scoped
 from shared.testing.fixtures import api, customer_api, service_api, staff_api, staff_browser  # noqa: F401
-from shared.testing.kafka import create_topic, delete_topic
+from shared.testing.kafka import scoped_topics
 
 
 @pytest.fixture(autouse=True)
 def _isolated(settings):
-    """A stream, consumer groups and channel-layer prefix of the test's own, so tests never touch the
-    real stream or topic nor see each other's alerts; the real SMTP server (Mailpit), where
-    pytest-django would keep mail in memory; and quick SMTP retries."""
+    """A scope of the test's own (shared.events.scope: the stream, topics and consumer groups) and a
+    channel-layer prefix, so tests never touch the real stream or topic nor see each other's alerts;
+    the real SMTP server (Mailpit), where pytest-django would keep mail in memory; and quick SMTP
+    retries."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     tag = uuid.uuid4().hex[:10]
-    settings.LOW_STOCK_STREAM = f"test:low-stock:{tag}"
-    settings.LOW_STOCK_GROUP = f"test-group-{tag}"
     settings.LOW_STOCK_CONSUMER = f"test-consumer-{tag}"
-    # A group no running process uses; tests that consume order events also get a topic of their own
-    # (the order_events fixture), so nothing here ever reads or commits on the real order.events.
-    settings.NOTIFICATION_ORDER_GROUP = f"test-notification-order-{tag}"
     settings.CHANNEL_LAYERS = {
         "default": {
             **django_settings.CHANNEL_LAYERS["default"],
@@ -39,9 +37,10 @@ def _isolated(settings):
     settings.NOTIFICATION_SEND_ATTEMPTS = 3
     settings.NOTIFICATION_SEND_BACKOFF_MS = 10
     settings.NOTIFICATION_SEND_BUDGET_MS = 10_000
-    yield
-    client = redis_connection()
-    client.delete(settings.LOW_STOCK_STREAM)
+    with isolated():
+        yield
+        client = redis_connection()
+        client.delete(scoped(names.LOW_STOCK_STREAM))
     # Group memberships a socket cut short by the test could not remove (they would expire in a day).
     for key in client.scan_iter(match=f"test:ws:{tag}:*"):
         client.delete(key)
@@ -56,8 +55,8 @@ def stream(settings):
     """The test's stream, with the helpers tests need to write and inspect it."""
 
     class Stream:
-        name = settings.LOW_STOCK_STREAM
-        group = settings.LOW_STOCK_GROUP
+        name = scoped(names.LOW_STOCK_STREAM)
+        group = scoped(names.LOW_STOCK_GROUP)
         client = redis_connection()
 
         def add(self, fields):
@@ -128,12 +127,8 @@ class CommandProcess:
         env = {
             **os.environ,
             "DATABASE_URL": "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(**database),
-            "LOW_STOCK_STREAM": self.settings.LOW_STOCK_STREAM,
-            "LOW_STOCK_GROUP": self.settings.LOW_STOCK_GROUP,
             "LOW_STOCK_CONSUMER": self.settings.LOW_STOCK_CONSUMER,
             "LOW_STOCK_BLOCK_MS": "300",
-            "ORDER_EVENTS_TOPIC": self.settings.ORDER_EVENTS_TOPIC,
-            "NOTIFICATION_ORDER_GROUP": self.settings.NOTIFICATION_ORDER_GROUP,
             "ADMIN_ALERT_EMAILS": ",".join(self.settings.ADMIN_ALERT_EMAILS),
             "CHANNEL_LAYER_PREFIX": self.settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
             "EMAIL_PORT": str(self.settings.EMAIL_PORT),
@@ -193,13 +188,11 @@ def order_consumer(settings, transactional_db, tmp_path, order_events):
 
 @pytest.fixture
 def order_events(settings):
-    """A topic of the test's own standing for order.events (made and deleted as inventory's consumer
-    tests do), a consumer group of its own, and the helpers to write to it and see how far the group
-    has committed."""
-    topic = create_topic(settings.KAFKA_BOOTSTRAP_SERVERS, prefix="test.order.events")
-    settings.ORDER_EVENTS_TOPIC = topic  # the group is _isolated's
-    yield OrderEventsTopic(settings.KAFKA_BOOTSTRAP_SERVERS, topic, settings.NOTIFICATION_ORDER_GROUP)
-    delete_topic(settings.KAFKA_BOOTSTRAP_SERVERS, topic)
+    """order.events and NOTIFICATION_ORDER_GROUP in the test's scope (the topic made here and deleted
+    afterwards), with the helpers to write to the topic and see how far the group has committed."""
+    bootstrap = settings.KAFKA_BOOTSTRAP_SERVERS
+    with scoped_topics(bootstrap, names.ORDER_EVENTS_TOPIC) as (topic,):
+        yield OrderEventsTopic(bootstrap, topic, scoped(names.NOTIFICATION_ORDER_GROUP))
 
 
 class OrderEventsTopic:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from confluent_kafka.admin import AdminClient
 
 from notifications.tests.factories import order_status_changed
-from shared.events import ORDER_STATUS_CHANGED
+from shared.events import NOTIFICATION_ORDER_GROUP, ORDER_EVENTS_TOPIC, ORDER_STATUS_CHANGED
 from shared.messaging.kafka_consumer import EventConsumer
 from shared.testing.waiting import wait_until
 
@@ -18,8 +18,8 @@ from shared.testing.waiting import wait_until
 @contextmanager
 def consuming(order_events, tmp_path, handler, **options):
     consumer = EventConsumer(
-        topic=order_events.name,
-        group_id=order_events.group,
+        topic=ORDER_EVENTS_TOPIC,  # the test's scope makes them order_events.name and .group
+        group_id=NOTIFICATION_ORDER_GROUP,
         handlers={ORDER_STATUS_CHANGED: handler},
         poll_seconds=0.2,
         heartbeat_file=str(tmp_path / "heartbeat"),

@@ -12,7 +12,8 @@ from notifications.models import Notification
 from notifications.order_events import OrderEventsConsumer
 from notifications.tests import mailpit
 from notifications.tests.factories import order_status_changed
-from shared.events import PRODUCT_CREATED, make_envelope
+from shared.events import NOTIFICATION_ORDER_GROUP, PRODUCT_CREATED, make_envelope
+from shared.events.scope import scoped
 from shared.testing.waiting import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,8 +76,8 @@ def test_the_same_event_twice_and_a_replay_from_the_start_send_one_email(order_e
     with consuming(tmp_path):
         assert _committed(order_events)
     # A new group reads the topic from offset 0: what a consumer killed before any commit would see.
-    with consuming(tmp_path, group_id=f"{order_events.group}-replay"):
-        assert _committed(order_events, group=f"{order_events.group}-replay")
+    with consuming(tmp_path, group_id=f"{NOTIFICATION_ORDER_GROUP}-replay"):
+        assert _committed(order_events, group=scoped(f"{NOTIFICATION_ORDER_GROUP}-replay"))
 
     time.sleep(0.5)  # a second email would have arrived by now
     assert len(mailpit.messages_to(customer)) == 1

@@ -1,6 +1,6 @@
 """Fixtures of order_svc's tests: a private MongoDB database, real users in the running user_svc, real
-products in the running product_svc, and the relay drained in-process against a throwaway vhost and a
-throwaway Kafka topic for the order events."""
+products in the running product_svc, and the relay drained in-process against a throwaway vhost and the
+tests' own Kafka topic for the order events (a scope of shared.events.scope)."""
 
 import json
 import os
@@ -13,10 +13,11 @@ from django.conf import settings as django_settings
 from orders import repository, services
 from orders.relay import build_relay
 from shared import mongo
-from shared.events.names import SAGA_QUEUES
+from shared.events.names import ORDER_EVENTS_TOPIC, SAGA_QUEUES
+from shared.events.scope import isolated
 from shared.testing import jwt
 from shared.testing.fixtures import api, client_with, staff_browser  # noqa: F401  (fixture)
-from shared.testing.kafka import create_topic, delete_topic
+from shared.testing.kafka import scoped_topics
 from shared.testing.mongo import counting_commands
 from shared.testing.rabbitmq import create_vhost, delete_vhost
 
@@ -25,20 +26,18 @@ MANAGEMENT_PORT = int(os.environ.get("RABBITMQ_MANAGEMENT_PORT", "15672"))
 PASSWORD = "a-Long-and-unusual-passphrase-42"
 
 
-@pytest.fixture(scope="session")
-def order_events_topic():
-    """A Kafka topic of the tests' own for the order events (the stack's order.events has consumers)."""
-    topic = create_topic(django_settings.KAFKA_BOOTSTRAP_SERVERS, prefix="test.order.events")
-    yield topic
-    delete_topic(django_settings.KAFKA_BOOTSTRAP_SERVERS, topic)
+@pytest.fixture(scope="session", autouse=True)
+def _messaging_scope():
+    """The order events go to a topic of the tests' own (shared.events.scope): the stack's order.events
+    has consumers."""
+    with isolated(), scoped_topics(django_settings.KAFKA_BOOTSTRAP_SERVERS, ORDER_EVENTS_TOPIC):
+        yield
 
 
 @pytest.fixture(autouse=True)
-def orders_db(settings, order_events_topic):
-    """A private MongoDB database, empty at the start of every test, the service credential, and the
-    tests' own topic for the order events."""
+def orders_db(settings):
+    """A private MongoDB database, empty at the start of every test, and the service credential."""
     settings.MONGO_DB = TEST_DB
-    settings.ORDER_EVENTS_TOPIC = order_events_topic
     settings.SERVICE_TOKEN = jwt.service_token("order")
     database = mongo.get_database()
     for name in database.list_collection_names():
@@ -167,7 +166,7 @@ def events_of(order_id: str) -> list[dict]:
     """The events waiting in an order's outbox, as envelopes; each must be keyed by the order id and
     bound for the tests' order events topic."""
     entries = [e for e in _outbox(order_id) if e["topic"] not in SAGA_QUEUES]
-    assert {(e["topic"], e["key"]) for e in entries} <= {(django_settings.ORDER_EVENTS_TOPIC, order_id)}
+    assert {(e["topic"], e["key"]) for e in entries} <= {(ORDER_EVENTS_TOPIC, order_id)}
     return [json.loads(e["value"]) for e in entries]
 
 

@@ -87,9 +87,7 @@ def test_an_orders_events_are_read_back_from_kafka_in_order_exactly_once(alice, 
     drain()
 
     # when a fresh consumer group reads the topic
-    received = read_all(
-        django_settings.KAFKA_BOOTSTRAP_SERVERS, django_settings.ORDER_EVENTS_TOPIC, expect=len(LIFE)
-    )
+    received = read_all(django_settings.KAFKA_BOOTSTRAP_SERVERS, names.ORDER_EVENTS_TOPIC, expect=len(LIFE))
 
     # then the order's events are there once each, in the order of its life, keyed by its id
     mine = [envelope for key, envelope in received if key == order["id"]]
@@ -110,7 +108,7 @@ def test_the_orders_of_a_day_arrive_each_in_its_own_order(order_in, drain):
         pay_in_full(order["id"])
     drain()
 
-    received = read_all(django_settings.KAFKA_BOOTSTRAP_SERVERS, django_settings.ORDER_EVENTS_TOPIC, expect=9)
+    received = read_all(django_settings.KAFKA_BOOTSTRAP_SERVERS, names.ORDER_EVENTS_TOPIC, expect=9)
 
     for order in orders:
         statuses = [envelope["data"]["status"] for key, envelope in received if key == order["id"]]

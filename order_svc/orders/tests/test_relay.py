@@ -166,5 +166,5 @@ def test_a_kafka_outage_keeps_the_event_and_lets_the_command_go(alice, make_prod
     # and once Kafka is back the event leaves, the command is not sent again
     assert drain() == 1
     assert _received(broker_url, names.ORDER_CREATED_QUEUE, order["id"]) == []
-    received = read_all(django_settings.KAFKA_BOOTSTRAP_SERVERS, django_settings.ORDER_EVENTS_TOPIC, expect=1)
+    received = read_all(django_settings.KAFKA_BOOTSTRAP_SERVERS, names.ORDER_EVENTS_TOPIC, expect=1)
     assert [envelope["data"]["status"] for key, envelope in received if key == order["id"]] == ["pending"]

@@ -23,7 +23,7 @@ from orders.messages import REDRIVE_QUEUE
 from orders.tests.conftest import MANAGEMENT_PORT, TEST_DB, login
 from shared.events import names
 from shared.testing.fixtures import client_with
-from shared.testing.kafka import create_topic, delete_topic, read_all
+from shared.testing.kafka import read_all, scoped_topics
 from shared.testing.rabbitmq import queue_depth
 from shared.testing.waiting import wait_until
 
@@ -58,24 +58,27 @@ def inventory_db():
 
 
 @pytest.fixture(scope="module")
-def processes(broker_url, inventory_db, tmp_path_factory, order_events_topic):
-    """Start/stop the saga's processes by name; all are stopped at the end of the module."""
-    topic = create_topic(django_settings.KAFKA_BOOTSTRAP_SERVERS, prefix="test.order.inventory.events")
+def inventory_events_topic():
+    """inventory.events in the tests' scope, for the inventory relay run here."""
+    with scoped_topics(django_settings.KAFKA_BOOTSTRAP_SERVERS, names.INVENTORY_EVENTS_TOPIC):
+        yield
+
+
+@pytest.fixture(scope="module")
+def processes(broker_url, inventory_db, tmp_path_factory, inventory_events_topic):
+    """Start/stop the saga's processes by name, in the tests' messaging scope (their environment carries
+    it); all are stopped at the end of the module."""
     beats = tmp_path_factory.mktemp("heartbeats")
     suffix = uuid.uuid4().hex[:8]
     inventory_env = [
         f"DATABASE_URL={inventory_db}",
         f"CELERY_BROKER_URL={broker_url}",
-        f"INVENTORY_EVENTS_TOPIC={topic}",
-        f"LOW_STOCK_STREAM=test:order:low-stock:{suffix}",
-        f"LOW_STOCK_CHANNEL=test:order:low-stock:{suffix}",
         f"HEARTBEAT_FILE={beats / 'inventory-relay'}",
     ]
     order_env = {
         **os.environ,
         "MONGO_DB": TEST_DB,
         "CELERY_BROKER_URL": broker_url,
-        "ORDER_EVENTS_TOPIC": order_events_topic,
         "HEARTBEAT_FILE": str(beats / "order-relay"),
     }
     worker = ["celery", "-A", "config", "worker", "-c", "1", "--without-gossip", "--without-mingle",
@@ -151,7 +154,6 @@ def processes(broker_url, inventory_db, tmp_path_factory, order_events_topic):
     yield manager
     for name in list(running):
         manager.stop(name)
-    delete_topic(django_settings.KAFKA_BOOTSTRAP_SERVERS, topic)
 
 
 @pytest.fixture
@@ -248,7 +250,7 @@ def test_the_request_id_of_the_order_follows_it_through_the_saga(processes, alic
 
 def _correlation_ids(order_id):
     """``{status: correlation_id}`` of the order's events on the tests' order events topic."""
-    events = read_all(django_settings.KAFKA_BOOTSTRAP_SERVERS, django_settings.ORDER_EVENTS_TOPIC, expect=1)
+    events = read_all(django_settings.KAFKA_BOOTSTRAP_SERVERS, names.ORDER_EVENTS_TOPIC, expect=1)
     return {event["data"]["status"]: event["correlation_id"] for key, event in events if key == order_id}
 
 

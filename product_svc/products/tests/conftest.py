@@ -7,6 +7,8 @@ from products import repository
 from products.cache import invalidate
 from products.relay import build_relay
 from shared import mongo
+from shared.events.names import PRODUCT_EVENTS_TOPIC
+from shared.events.scope import isolated
 from shared.testing.fixtures import (  # noqa: F401  (fixtures)
     api,
     customer_api,
@@ -14,24 +16,23 @@ from shared.testing.fixtures import (  # noqa: F401  (fixtures)
     staff_api,
     staff_browser,
 )
-from shared.testing.kafka import create_topic, delete_topic
+from shared.testing.kafka import scoped_topics
 from shared.testing.mongo import counting_commands
 
 TEST_DB = f"test_product_{uuid.uuid4().hex[:8]}"
 
 
-@pytest.fixture(scope="session")
-def events_topic():
-    topic = create_topic(django_settings.KAFKA_BOOTSTRAP_SERVERS, prefix="test.product.events")
-    yield topic
-    delete_topic(django_settings.KAFKA_BOOTSTRAP_SERVERS, topic)
+@pytest.fixture(scope="session", autouse=True)
+def _messaging_scope():
+    """Product events go to a topic no running process reads (shared.events.scope)."""
+    with isolated(), scoped_topics(django_settings.KAFKA_BOOTSTRAP_SERVERS, PRODUCT_EVENTS_TOPIC):
+        yield
 
 
 @pytest.fixture(autouse=True)
-def catalog(settings, events_topic):
-    """A private MongoDB database and Kafka topic, empty at the start of every test."""
+def catalog(settings):
+    """A private MongoDB database, empty at the start of every test."""
     settings.MONGO_DB = TEST_DB
-    settings.PRODUCT_EVENTS_TOPIC = events_topic
     database = mongo.get_database()
     for name in database.list_collection_names():
         database[name].delete_many({})

@@ -11,6 +11,7 @@ from products import repository
 from products.admin import ProductAdmin
 from shared import mongo
 from shared.events import PRODUCT_CREATED, PRODUCT_DELETED, PRODUCT_UPDATED
+from shared.events.names import PRODUCT_EVENTS_TOPIC
 from shared.testing.fixtures import staff_browser_client
 from shared.testing.kafka import read_all
 
@@ -38,7 +39,7 @@ def _change(product_id):
 def _events_of(product_id, drain):
     """Relay the outbox to Kafka; the events of this product, as (event type, data)."""
     drain()
-    events = read_all(settings.KAFKA_BOOTSTRAP_SERVERS, settings.PRODUCT_EVENTS_TOPIC, expect=0, timeout=6)
+    events = read_all(settings.KAFKA_BOOTSTRAP_SERVERS, PRODUCT_EVENTS_TOPIC, expect=0, timeout=6)
     return [
         (envelope["event_type"], envelope["data"])
         for _key, envelope in events

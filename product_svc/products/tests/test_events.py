@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 
 from shared.events import PRODUCT_CREATED, PRODUCT_DELETED, PRODUCT_UPDATED
+from shared.events.names import PRODUCT_EVENTS_TOPIC
 from shared.testing.kafka import read_all
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,7 @@ URL = "/api/v1/products/"
 
 
 def _events():
-    return read_all(settings.KAFKA_BOOTSTRAP_SERVERS, settings.PRODUCT_EVENTS_TOPIC, expect=0, timeout=6)
+    return read_all(settings.KAFKA_BOOTSTRAP_SERVERS, PRODUCT_EVENTS_TOPIC, expect=0, timeout=6)
 
 
 def _for(product_id, events):

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from products import repository
 from products.relay import build_relay
+from shared.events.names import PRODUCT_EVENTS_TOPIC
 from shared.messaging.kafka import PublishFailed
 from shared.testing import stack
 from shared.testing.kafka import read_all
@@ -21,9 +22,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 def _event_ids_on_kafka(products, expect):
     """Event ids on the (session-wide) topic that belong to ``products``, in arrival order."""
     ids = {product["id"] for product in products}
-    events = read_all(
-        settings.KAFKA_BOOTSTRAP_SERVERS, settings.PRODUCT_EVENTS_TOPIC, expect=expect, timeout=30
-    )
+    events = read_all(settings.KAFKA_BOOTSTRAP_SERVERS, PRODUCT_EVENTS_TOPIC, expect=expect, timeout=30)
     return [envelope["event_id"] for key, envelope in events if key in ids]
 
 
@@ -67,7 +66,7 @@ def test_a_crash_between_publish_and_bookkeeping_resends_the_same_event_once_mor
 
 
 def test_a_relay_process_killed_outright_loses_nothing(make_product):
-    env = {**os.environ, "MONGO_DB": settings.MONGO_DB, "PRODUCT_EVENTS_TOPIC": settings.PRODUCT_EVENTS_TOPIC}
+    env = {**os.environ, "MONGO_DB": settings.MONGO_DB}
     command = [sys.executable, "manage.py", "relay_outbox"]
     relay = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
