@@ -97,10 +97,11 @@ class EmbeddedOutbox:
         self._last_full_scan = float("-inf")  # the first look is a full scan
 
     @contextmanager
-    def claim(self, limit: int):
-        """The oldest pending messages while this relay holds the collection's lease (None otherwise)."""
+    def claim(self, limit: int, skip_kinds=frozenset()):
+        """The oldest pending messages (but those of ``skip_kinds``: brokers that are away) while this relay
+        holds the collection's lease (None otherwise)."""
         with self._lease() as leased:
-            yield self.pending(limit) if leased else None
+            yield self.pending(limit, skip_kinds) if leased else None
 
     @contextmanager
     def _lease(self):
@@ -116,37 +117,36 @@ class EmbeddedOutbox:
             else:
                 yield True
 
-    def pending(self, limit: int) -> list[Outgoing]:
-        if time.monotonic() - self._last_full_scan >= self.full_scan_seconds:
-            documents = list(
-                self.collection.find({PENDING_FIELD: True}, {OUTBOX_FIELD: 1}).sort("_id", 1).limit(limit)
-            )
-            self._last_full_scan = time.monotonic()  # after it worked: a failed scan is tried again
+    def pending(self, limit: int, skip_kinds=frozenset()) -> list[Outgoing]:
+        """Up to ``limit`` messages, oldest document first. Documents holding only messages of
+        ``skip_kinds`` are read past, not counted, so a broker that is away holds back its own messages
+        only (at the cost of reading past them while it is away)."""
+        spent: list = []
+        full_scan = time.monotonic() - self._last_full_scan >= self.full_scan_seconds
+        if full_scan:
+            documents = self.collection.find({PENDING_FIELD: True}, {OUTBOX_FIELD: 1}).sort("_id", 1)
         else:
-            documents = self._hinted(limit)
-        messages = []
-        for document in documents:
-            for entry in document.get(OUTBOX_FIELD, []):
-                messages.append(
-                    Outgoing(
-                        ref=document["_id"],
-                        kind=kind_of(entry["topic"]),
-                        destination=entry["topic"],
-                        key=entry["key"],
-                        event_id=entry["event_id"],
-                        value=entry["value"],
-                    )
-                )
-        return messages[:limit]
+            documents = self._hinted(spent)
+        try:
+            messages = _messages(documents, limit, skip_kinds)
+        finally:
+            documents.close()
+        if full_scan:
+            self._last_full_scan = time.monotonic()  # after it worked: a failed scan is tried again
+        self._delete_spent(spent)
+        return messages
 
-    def _hinted(self, limit: int) -> list[dict]:
-        documents, spent = [], []
-        for hinted in self.hints.find({}, {"_id": 1}).sort("_id", 1).limit(limit):
+    def _hinted(self, spent: list):
+        """The hinted documents, oldest first, each read when the caller gets to it; the ids of spent hints
+        (their document delivered or gone) are added to ``spent``."""
+        for hinted in self.hints.find({}, {"_id": 1}).sort("_id", 1):
             document = self.collection.find_one({"_id": hinted["_id"]}, {OUTBOX_FIELD: 1})
             if document and document.get(OUTBOX_FIELD):
-                documents.append(document)
+                yield document
             else:  # delivered by a full scan meanwhile, or the document is gone
                 spent.append(hinted["_id"])
+
+    def _delete_spent(self, spent: list) -> None:
         for document_id in spent:
             # Under the document's lock and after a second look: a writer that just added messages found
             # this hint in place (and so did not write its own), which must then stay.
@@ -154,7 +154,6 @@ class EmbeddedOutbox:
                 document = self.collection.find_one({"_id": document_id}, {OUTBOX_FIELD: 1})
                 if not (document and document.get(OUTBOX_FIELD)):
                     self.hints.delete_one({"_id": document_id})
-        return documents
 
     def delivered(self, messages: list[Outgoing]) -> None:
         by_document: dict[str, set[str]] = {}
@@ -186,3 +185,24 @@ class EmbeddedOutbox:
     def _purged(self, document: dict) -> bool:
         """Whether a drained document is one to remove (``purge_filter``'s fields all match)."""
         return bool(self.purge_filter) and all(document.get(k) == v for k, v in self.purge_filter.items())
+
+
+def _messages(documents, limit: int, skip_kinds) -> list[Outgoing]:
+    messages = []
+    for document in documents:
+        for entry in document.get(OUTBOX_FIELD, []):
+            kind = kind_of(entry["topic"])
+            if kind not in skip_kinds:
+                messages.append(
+                    Outgoing(
+                        ref=document["_id"],
+                        kind=kind,
+                        destination=entry["topic"],
+                        key=entry["key"],
+                        event_id=entry["event_id"],
+                        value=entry["value"],
+                    )
+                )
+        if len(messages) >= limit:
+            break
+    return messages[:limit]

@@ -137,13 +137,14 @@ class Publisher:
         unknown = by_kind.keys() - self.publishers.keys()
         if unknown:
             raise ValueError(f"no publisher for {sorted(unknown)} here")
-        sent, errors = [], []
+        sent, errors, failed_kinds = [], [], set()
         for kind, batch in by_kind.items():
             try:
                 self.publishers[kind](batch)
             except Exception as exc:  # whatever the client raises: these stay for the next round
                 errors.append(exc)
+                failed_kinds.add(kind)
             else:
                 sent += batch
         if errors:
-            raise PartlyPublished(sent, errors[0])
+            raise PartlyPublished(sent, errors[0], failed_kinds=failed_kinds)

@@ -11,6 +11,7 @@
   confirmation and ``delivered`` sends a message twice, which consumers absorb (they deduplicate on the
   event id). When a batch went to several brokers and one failed, the publisher raises PartlyPublished
   and what the others confirmed is removed: those are not sent again.
+- **One broker away holds back only its own messages** (BrokerHolds): the others keep flowing.
 - **Several instances, one sender at a time.** ``store.claim()`` hands out a batch only to the relay that
   holds the store's lease (a PostgreSQL advisory lock, a MongoDB lock document); another instance gets
   nothing and waits for the next ring. Why not split the batch between instances: messages of one key
@@ -18,9 +19,9 @@
   could overtake itself. A standby takes over within a ring of its predecessor's end (or the lock's
   expiry after a kill), so running two costs nothing and loses nothing.
 
-A store has ``claim(limit)``, a context manager that yields the oldest pending messages (None when the
-lease is elsewhere), and ``delivered(messages)``, called inside the claim. A publisher is a callable that
-returns once every message is confirmed and raises otherwise.
+A store has ``claim(limit, skip_kinds)``, a context manager that yields the oldest pending messages but
+those of ``skip_kinds`` (None when the lease is elsewhere), and ``delivered(messages)``, called inside
+the claim. A publisher is a callable that returns once every message is confirmed and raises otherwise.
 """
 
 import logging
@@ -32,12 +33,48 @@ logger = logging.getLogger("shared.relay")
 
 
 class PartlyPublished(Exception):
-    """Some messages of a batch were confirmed (``sent``) and others not (``error`` says why)."""
+    """Some messages of a batch were confirmed (``sent``) and others not: those of ``failed_kinds``
+    (``error`` says why)."""
 
-    def __init__(self, sent: list, error: Exception):
+    def __init__(self, sent: list, error: Exception, *, failed_kinds=frozenset()):
         super().__init__(str(error))
         self.sent = sent
         self.error = error
+        self.failed_kinds = frozenset(failed_kinds)
+
+
+class BrokerHolds:
+    """The brokers (message kinds) a relay passes over for now because their last publish failed: each
+    is tried again after a wait that doubles from ``first_seconds`` to ``max_seconds`` while it keeps
+    failing, and forgotten once it works. Without this, a broker that is away with a batch's worth of
+    messages at the head of the store would hold back every other broker's messages behind them."""
+
+    def __init__(self, first_seconds: float = 0.5, max_seconds: float = 10.0):
+        self.first_seconds = first_seconds
+        self.max_seconds = max_seconds
+        self._until: dict[str, float] = {}
+        self._wait: dict[str, float] = {}
+
+    def failed(self, kinds) -> None:
+        for kind in kinds:
+            wait = min(self._wait.get(kind, self.first_seconds / 2) * 2, self.max_seconds)
+            self._wait[kind] = wait
+            self._until[kind] = time.monotonic() + wait
+
+    def worked(self, kinds) -> None:
+        for kind in kinds:
+            self._until.pop(kind, None)
+            self._wait.pop(kind, None)
+
+    def held(self) -> frozenset:
+        now = time.monotonic()
+        return frozenset(kind for kind, until in self._until.items() if until > now)
+
+    def seconds_to_next(self) -> float | None:
+        """How long until a held broker is tried again (None when none is held)."""
+        now = time.monotonic()
+        waits = [until - now for until in self._until.values() if until > now]
+        return min(waits) if waits else None
 
 
 class Relay(ServiceLoop):
@@ -63,26 +100,34 @@ class Relay(ServiceLoop):
         self.sweep_seconds = sweep_seconds
         self.fallback_poll_seconds = fallback_poll_seconds
         self.lease_retry_seconds = lease_retry_seconds
+        self.holds = BrokerHolds()
         self._lease_elsewhere = False
         self._listening = False
         self._next_listen = 0.0
 
     def run_once(self) -> int:
-        """Publish one batch; return how many messages left the store."""
-        error = None
-        with self.store.claim(self.batch_size) as messages:
+        """Publish one batch; return how many messages left the store. A broker that failed is held
+        (BrokerHolds): its messages stay and the others go on; any other failure raises."""
+        with self.store.claim(self.batch_size, self.holds.held()) as messages:
             self._lease_elsewhere = messages is None
             if not messages:
                 return 0
+            failed = frozenset()
             try:
                 self.publish(messages)
                 sent = messages
             except PartlyPublished as partly:
-                sent, error = partly.sent, partly.error
+                sent, failed = partly.sent, partly.failed_kinds
+                logger.warning(
+                    "%s not confirmed, held back for now: %s",
+                    ", ".join(sorted(failed)),
+                    partly.error,
+                    extra={"unsent": len(messages) - len(sent), "brokers": sorted(failed)},
+                )
             if sent:
                 self.store.delivered(sent)
-        if error is not None:
-            raise error
+        self.holds.failed(failed)
+        self.holds.worked({message.kind for message in sent} - failed)
         return len(sent)
 
     def step(self) -> None:
@@ -111,6 +156,7 @@ class Relay(ServiceLoop):
         # While another relay holds the lease, look again soon: if it stops after its batch, what was
         # rung meanwhile is this one's to send.
         until = self.lease_retry_seconds if self._lease_elsewhere else self.sweep_seconds
+        until = min(until, self.holds.seconds_to_next() or until)  # a held broker's turn comes sooner
         waited = 0.0
         while waited < until and not self.stopping.is_set():
             chunk = min(1.0, until - waited)

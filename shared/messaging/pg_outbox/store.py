@@ -20,9 +20,10 @@ class OutboxStore:
     service's own tables; the outbox only holds what has not left yet)."""
 
     @contextmanager
-    def claim(self, limit):
-        """The oldest rows, in a transaction that holds the relays' advisory lock until the batch is done
-        (None when another relay holds it). A failure rolls back: every row stays."""
+    def claim(self, limit, skip_kinds=frozenset()):
+        """The oldest rows (but those of ``skip_kinds``: brokers that are away), in a transaction that holds
+        the relays' advisory lock until the batch is done (None when another relay holds it). A failure
+        rolls back: every row stays."""
         fresh_connections()  # a database restart must not leave the relay on a dead connection
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -33,7 +34,11 @@ class OutboxStore:
                 )
                 cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LEASE_KEY])
                 (leased,) = cursor.fetchone()
-            yield [_outgoing(row) for row in OutboxMessage.objects.order_by("id")[:limit]] if leased else None
+            if not leased:
+                yield None
+                return
+            rows = OutboxMessage.objects.exclude(kind__in=skip_kinds).order_by("id")[:limit]
+            yield [_outgoing(row) for row in rows]
 
     def delivered(self, messages):
         OutboxMessage.objects.filter(id__in=[m.ref for m in messages]).delete()
