@@ -76,8 +76,9 @@ spawn() { # spawn NAME COMMAND... — start a foreground-style process detached,
   if pid_alive "$name"; then
     return 0
   fi
-  # setsid gives the process its own group, so stop_pid can signal it and all its children.
-  setsid "$@" >>"$(log_file "$name")" 2>&1 </dev/null &
+  # setsid gives the process its own group, so stop_pid can signal it and all its children. A stack
+  # process never runs in a test's messaging scope (shared/events/scope.py), even when a test restarts it.
+  env -u MESSAGING_SCOPE setsid "$@" >>"$(log_file "$name")" 2>&1 </dev/null &
   echo $! >"$(pid_file "$name")"
 }
 

@@ -43,6 +43,9 @@ FULL_SCAN_SECONDS = 60.0
 # Longer than a batch can take (a broker's confirmation times out after 15 s): a relay killed mid-batch
 # hands over after this.
 LEASE_SECONDS = 30.0
+# While a broker is away, how many documents holding only its messages a claim reads past in search of
+# the others' (BrokerHolds in shared.messaging.relay); the others' messages behind more wait for it.
+READ_PAST_DOCUMENTS = 500
 
 
 def outbox_entry(envelope: Envelope, *, topic: str, key: str) -> dict:
@@ -128,7 +131,7 @@ class EmbeddedOutbox:
         else:
             documents = self._hinted(spent)
         try:
-            messages = _messages(documents, limit, skip_kinds)
+            messages = _messages(documents, limit, skip_kinds, READ_PAST_DOCUMENTS)
         finally:
             documents.close()
         if full_scan:
@@ -139,12 +142,13 @@ class EmbeddedOutbox:
     def _hinted(self, spent: list):
         """The hinted documents, oldest first, each read when the caller gets to it; the ids of spent hints
         (their document delivered or gone) are added to ``spent``."""
-        for hinted in self.hints.find({}, {"_id": 1}).sort("_id", 1):
-            document = self.collection.find_one({"_id": hinted["_id"]}, {OUTBOX_FIELD: 1})
-            if document and document.get(OUTBOX_FIELD):
-                yield document
-            else:  # delivered by a full scan meanwhile, or the document is gone
-                spent.append(hinted["_id"])
+        with self.hints.find({}, {"_id": 1}).sort("_id", 1) as hints:
+            for hinted in hints:
+                document = self.collection.find_one({"_id": hinted["_id"]}, {OUTBOX_FIELD: 1})
+                if document and document.get(OUTBOX_FIELD):
+                    yield document
+                else:  # delivered by a full scan meanwhile, or the document is gone
+                    spent.append(hinted["_id"])
 
     def _delete_spent(self, spent: list) -> None:
         for document_id in spent:
@@ -187,9 +191,12 @@ class EmbeddedOutbox:
         return bool(self.purge_filter) and all(document.get(k) == v for k, v in self.purge_filter.items())
 
 
-def _messages(documents, limit: int, skip_kinds) -> list[Outgoing]:
-    messages = []
+def _messages(documents, limit: int, skip_kinds, read_past: int) -> list[Outgoing]:
+    """Up to ``limit`` messages of ``documents`` but ``skip_kinds``'; after ``read_past`` documents that
+    held none of those, stop (a long outage must not make every claim read its whole backlog)."""
+    messages, passed = [], 0
     for document in documents:
+        found = len(messages)
         for entry in document.get(OUTBOX_FIELD, []):
             kind = kind_of(entry["topic"])
             if kind not in skip_kinds:
@@ -203,6 +210,8 @@ def _messages(documents, limit: int, skip_kinds) -> list[Outgoing]:
                         value=entry["value"],
                     )
                 )
-        if len(messages) >= limit:
+        if len(messages) == found:
+            passed += 1
+        if len(messages) >= limit or passed >= read_past:
             break
     return messages[:limit]

@@ -123,6 +123,7 @@ class Publisher:
 
     def __init__(self, publishers: Mapping[str, Callable]):
         self.publishers = dict(publishers)
+        self.kinds = frozenset(self.publishers)
 
     def close(self) -> None:
         """Close the brokers' connections that are kept between batches."""

@@ -2,8 +2,8 @@
 
 An entry has one field, ``envelope``, holding the envelope's JSON:
 
-    client.xadd(LOW_STOCK_STREAM, stream_entry(envelope))            # inventory_svc
-    envelope = parse_stream_entry(fields)                             # notification_svc
+    client.xadd(stream, stream_entry(envelope))    # inventory_svc's relay (shared.messaging.publishers)
+    envelope = parse_stream_entry(fields)          # notification_svc's listener (redis_listener)
 
 Declared here once so the service that writes a stream and the one that reads it cannot disagree.
 """

@@ -11,7 +11,8 @@
   confirmation and ``delivered`` sends a message twice, which consumers absorb (they deduplicate on the
   event id). When a batch went to several brokers and one failed, the publisher raises PartlyPublished
   and what the others confirmed is removed: those are not sent again.
-- **One broker away holds back only its own messages** (BrokerHolds): the others keep flowing.
+- **One broker away holds back its own messages, not the others'** (BrokerHolds): they keep flowing,
+  late only while the held broker is tried again.
 - **Several instances, one sender at a time.** ``store.claim()`` hands out a batch only to the relay that
   holds the store's lease (a PostgreSQL advisory lock, a MongoDB lock document); another instance gets
   nothing and waits for the next ring. Why not split the batch between instances: messages of one key
@@ -46,8 +47,14 @@ class PartlyPublished(Exception):
 class BrokerHolds:
     """The brokers (message kinds) a relay passes over for now because their last publish failed: each
     is tried again after a wait that doubles from ``first_seconds`` to ``max_seconds`` while it keeps
-    failing, and forgotten once it works. Without this, a broker that is away with a batch's worth of
-    messages at the head of the store would hold back every other broker's messages behind them."""
+    failing, and forgotten once it works (or once it has not failed for ``max_seconds`` after its hold
+    ended). Without this, a broker that is away with a batch's worth of messages at the head of the store
+    would hold back every other broker's messages behind them.
+
+    What it does not remove: the batch that tries a held broker again waits for that broker's timeout
+    (Kafka about 10 s, RabbitMQ's connection attempt a few seconds) before the next batch is claimed, so
+    the others' new messages are late by that much once per hold. Removing that too would take a loop per
+    broker, each on a lease of its own."""
 
     def __init__(self, first_seconds: float = 0.5, max_seconds: float = 10.0):
         self.first_seconds = first_seconds
@@ -56,10 +63,13 @@ class BrokerHolds:
         self._wait: dict[str, float] = {}
 
     def failed(self, kinds) -> None:
+        now = time.monotonic()
         for kind in kinds:
+            if now - self._until.get(kind, now) > self.max_seconds:  # an old outage: start afresh
+                self._wait.pop(kind, None)
             wait = min(self._wait.get(kind, self.first_seconds / 2) * 2, self.max_seconds)
             self._wait[kind] = wait
-            self._until[kind] = time.monotonic() + wait
+            self._until[kind] = now + wait
 
     def worked(self, kinds) -> None:
         for kind in kinds:
@@ -108,7 +118,11 @@ class Relay(ServiceLoop):
     def run_once(self) -> int:
         """Publish one batch; return how many messages left the store. A broker that failed is held
         (BrokerHolds): its messages stay and the others go on; any other failure raises."""
-        with self.store.claim(self.batch_size, self.holds.held()) as messages:
+        held = self.holds.held()
+        served = getattr(self.publish, "kinds", None)  # the Publisher's brokers
+        if held and served and held >= served:
+            return 0  # every broker is held: nothing to try until a hold ends (a claim would read for naught)
+        with self.store.claim(self.batch_size, held) as messages:
             self._lease_elsewhere = messages is None
             if not messages:
                 return 0

@@ -16,12 +16,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+import redis
 from django.conf import settings as django_settings
 
 from orders import repository
 from orders.messages import REDRIVE_QUEUE
 from orders.tests.conftest import MANAGEMENT_PORT, TEST_DB, login
 from shared.events import names
+from shared.events.scope import scoped
 from shared.testing.fixtures import client_with
 from shared.testing.kafka import read_all, scoped_topics
 from shared.testing.rabbitmq import queue_depth
@@ -59,9 +61,11 @@ def inventory_db():
 
 @pytest.fixture(scope="module")
 def inventory_events_topic():
-    """inventory.events in the tests' scope, for the inventory relay run here."""
+    """inventory.events in the tests' scope, for the inventory relay run here; the low-stock stream that
+    relay fills in the same scope goes afterwards."""
     with scoped_topics(django_settings.KAFKA_BOOTSTRAP_SERVERS, names.INVENTORY_EVENTS_TOPIC):
         yield
+    redis.Redis.from_url(django_settings.REDIS_URL).delete(scoped(names.LOW_STOCK_STREAM))
 
 
 @pytest.fixture(scope="module")

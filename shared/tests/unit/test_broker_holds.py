@@ -31,3 +31,14 @@ def test_a_broker_that_worked_is_forgotten_and_the_others_stay_held():
     assert holds.held() == {"celery"}
     holds.worked({"celery"})
     assert holds.held() == frozenset() and holds.seconds_to_next() is None
+
+
+def test_a_failure_long_after_the_last_hold_ended_starts_from_the_first_wait_again():
+    holds = BrokerHolds(first_seconds=0.02, max_seconds=0.04)
+    holds.failed({"kafka"})
+    holds.failed({"kafka"})  # doubled: 0.04
+    time.sleep(0.04 + 0.05)  # the hold ended more than max_seconds ago
+
+    holds.failed({"kafka"})
+
+    assert 0 < holds.seconds_to_next() <= 0.02
