@@ -1,6 +1,8 @@
 """A throwaway RabbitMQ vhost per test session, so saga tests never meet the running stack's queues."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import requests
@@ -40,3 +42,19 @@ def queue_depth(broker_url: str, management_port: int, queue: str) -> int:
         return 0
     response.raise_for_status()
     return response.json().get("messages", 0)
+
+
+# A broker URL where nothing listens: RabbitMQ unreachable, for tests of an outage.
+UNREACHABLE_BROKER_URL = "amqp://platform:platform@127.0.0.1:1/none"
+
+
+@contextmanager
+def connecting_once(app) -> Iterator[None]:
+    """Within the block, Celery ``app`` tries a broker connection once instead of a hundred times, so a
+    publish to an unreachable broker fails at once."""
+    previous = app.conf.broker_connection_max_retries
+    app.conf.broker_connection_max_retries = 1
+    try:
+        yield
+    finally:
+        app.conf.broker_connection_max_retries = previous

@@ -11,32 +11,18 @@ from config.celery import app
 from shared.events import names
 from shared.messaging import publishers
 from shared.messaging.pg_outbox.models import OutboxMessage
-from shared.messaging.pg_outbox.store import OutboxStore
-from shared.messaging.relay import Relay
 from shared.testing.kafka import read_all
+from shared.testing.rabbitmq import UNREACHABLE_BROKER_URL, connecting_once
 from stock import services
+from stock.relay import build_relay
 
-UNREACHABLE_RABBITMQ = "amqp://platform:platform@127.0.0.1:1/none"
 BATCH = 10
-
-
-def _relay(broker_url):
-    publisher = publishers.Publisher(
-        {
-            publishers.KAFKA: publishers.kafka_publisher,
-            publishers.CELERY: publishers.CeleryPublisher(app, broker_url),
-        }
-    )
-    return Relay(OutboxStore(), publisher, batch_size=BATCH)
 
 
 @pytest.fixture
 def quick_to_give_up():
-    """Celery tries a closed port once, not a hundred times."""
-    previous = app.conf.broker_connection_max_retries
-    app.conf.broker_connection_max_retries = 1
-    yield
-    app.conf.broker_connection_max_retries = previous
+    with connecting_once(app):
+        yield
 
 
 @pytest.mark.django_db(transaction=True)
@@ -49,7 +35,7 @@ def test_rabbitmq_away_holds_back_the_saga_answers_only(make_item, broker, quick
             order_id=order_id, items=[{"product_id": item.product_id, "quantity": 1}], reply=True
         )
 
-    relay = _relay(UNREACHABLE_RABBITMQ)
+    relay = build_relay(broker_url=UNREACHABLE_BROKER_URL, batch_size=BATCH)
     passes = 0
     while OutboxMessage.objects.filter(kind=OutboxMessage.Kind.KAFKA).exists() and passes < 10:
         relay.run_once()
@@ -60,7 +46,7 @@ def test_rabbitmq_away_holds_back_the_saga_answers_only(make_item, broker, quick
     assert OutboxMessage.objects.filter(kind=OutboxMessage.Kind.CELERY).count() == len(orders)
     assert relay.holds.held() == {publishers.CELERY}
 
-    back = _relay(broker)
+    back = build_relay(broker_url=broker, batch_size=BATCH)
     while back.run_once():
         pass
     assert not OutboxMessage.objects.exists()

@@ -15,6 +15,7 @@ from shared.events import names
 from shared.messaging.kafka import PublishFailed
 from shared.messaging.mongo_outbox import hints_of
 from shared.testing.kafka import read_all
+from shared.testing.rabbitmq import UNREACHABLE_BROKER_URL, connecting_once
 
 
 @pytest.fixture
@@ -55,13 +56,9 @@ def test_a_broker_outage_keeps_the_command_until_the_broker_is_back(order, broke
     from config.celery import app
     from orders.relay import build_relay
 
-    unreachable = build_relay(broker_url="amqp://platform:platform@127.0.0.1:1/none")
-    app_conf_retry = app.conf.broker_connection_max_retries
-    app.conf.broker_connection_max_retries = 1
-    try:
+    unreachable = build_relay(broker_url=UNREACHABLE_BROKER_URL)
+    with connecting_once(app):
         assert unreachable.run_once() == 1  # the event; RabbitMQ is held back for now
-    finally:
-        app.conf.broker_connection_max_retries = app_conf_retry
     assert unreachable.holds.held() == {"celery"}
     # the command stays; the creation's event, confirmed by Kafka, has left
     assert repository.collection().find_one({"_id": order["id"]})["outbox_pending"] is True
